@@ -1,0 +1,39 @@
+#pragma once
+// Diagnostics: findings and problems as values, printed by the CLI.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tkb {
+
+// A place in a note. Byte offset into the file, and the 1-based line and byte column
+// computed from it when the note was parsed (the note text is not kept afterwards).
+struct Position {
+  std::uint32_t offset = 0;
+  std::uint32_t line = 1;
+  std::uint32_t column = 1;
+  friend bool operator==(const Position&, const Position&) = default;
+};
+
+enum class Severity { info, warning, error };
+
+std::string_view to_string(Severity s);
+
+// One finding. `rule` is a stable kebab-case name (see rules.hpp).
+struct Diagnostic {
+  std::string path;  // relative to the knowledge-base root, '/'-separated; empty for global
+  Position pos;
+  Severity severity = Severity::error;
+  std::string rule;
+  std::string message;
+};
+
+// Render as `path:line:col: severity: message [rule]`.
+std::string format_diagnostic(const Diagnostic& d);
+
+// Order by path, then offset, then rule: the order every command prints in.
+bool diagnostic_less(const Diagnostic& a, const Diagnostic& b);
+
+}  // namespace tkb

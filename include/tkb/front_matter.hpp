@@ -1,0 +1,23 @@
+#pragma once
+// Front matter: the `---` YAML block that opens a note.
+
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+#include "tkb/model.hpp"
+#include "tkb/text.hpp"
+
+namespace tkb {
+
+struct FrontMatterResult {
+  FrontMatter front_matter;
+  std::size_t body_offset = 0;  // where the Markdown body starts
+  std::vector<Diagnostic> diagnostics;  // path left empty; positions in `text`
+};
+
+// Parse the front matter at the start of `text` (a UTF-8 BOM before it is allowed).
+// Never throws: YAML errors become `yaml-error` diagnostics with the position yaml-cpp gives.
+FrontMatterResult parse_front_matter(std::string_view text, const LineIndex& lines);
+
+}  // namespace tkb

@@ -1,0 +1,61 @@
+#pragma once
+// Loading a whole knowledge base. The file system is reached only through FileSystem.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tkb/model.hpp"
+#include "tkb/parse.hpp"
+
+namespace tkb {
+
+// The one seam to the disk. Paths are relative to the knowledge-base root, '/'-separated.
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+  // Every `.md` file below the root, recursively, skipping hidden folders and files; sorted
+  // by byte order. Problems met while walking (unreadable folders, loops) go to `problems`.
+  virtual std::vector<std::string> list_notes(std::vector<Diagnostic>& problems) = 0;
+  // The contents of one file, or nullopt with `error` set.
+  virtual std::optional<std::string> read(const std::string& path, std::uint64_t max_bytes,
+                                          std::string& error) = 0;
+};
+
+// The real disk below `root`. Symbolic links are not followed.
+std::unique_ptr<FileSystem> make_disk_file_system(const std::string& root);
+
+// An in-memory tree for tests: path -> contents.
+class MemoryFileSystem : public FileSystem {
+ public:
+  explicit MemoryFileSystem(std::map<std::string, std::string> files)
+      : m_files(std::move(files)) {}
+  std::vector<std::string> list_notes(std::vector<Diagnostic>& problems) override;
+  std::optional<std::string> read(const std::string& path, std::uint64_t max_bytes,
+                                  std::string& error) override;
+
+ private:
+  std::map<std::string, std::string> m_files;
+};
+
+struct LoadOptions {
+  unsigned jobs = 0;                         // 0: one per core
+  std::uint64_t max_note_bytes = 16u << 20;  // larger notes are skipped with a diagnostic
+  ParseOptions parse;
+};
+
+struct KnowledgeBase {
+  std::vector<Note> notes;               // sorted by path
+  std::vector<Diagnostic> diagnostics;   // problems loading files (not parsing them)
+  // Index of the note with this exact relative path, or -1.
+  int find_path(std::string_view path) const;
+};
+
+// Read and parse every note. Never throws for bad input: problems become diagnostics.
+// The result is identical whatever `jobs` is.
+KnowledgeBase load_knowledge_base(FileSystem& fs, const LoadOptions& options = {});
+
+}  // namespace tkb

@@ -1,0 +1,74 @@
+#pragma once
+// The in-memory model of a transcript knowledge base. Plain data; no I/O.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tkb/diagnostic.hpp"
+
+namespace tkb {
+
+// One top-level front-matter key, in document order.
+struct FrontMatterEntry {
+  std::string key;
+  std::string value;  // scalar text; for a sequence, its scalar items joined by ", "
+  bool is_scalar = true;
+  std::vector<std::string> items;  // a sequence's scalar items
+  Position pos;                    // of the key
+};
+
+struct FrontMatter {
+  bool present = false;  // a `---` block opens the file
+  bool closed = false;   // ... and a closing `---` or `...` line was found
+  std::vector<FrontMatterEntry> entries;
+  const FrontMatterEntry* find(std::string_view key) const;
+};
+
+struct Heading {
+  int level = 0;     // 1..6
+  std::string text;  // as written, markers and surrounding spaces removed
+  Position pos;      // of the first '#' (or of the text for a setext heading)
+};
+
+// `[[target#fragment|alias]]` or `![[...]]`.
+struct WikiLink {
+  std::string raw;       // the whole link as written, brackets included
+  std::string target;    // trimmed; empty for `[[#Heading]]`
+  std::string fragment;  // after '#', trimmed; starts with '^' for a block reference
+  std::string alias;     // after the first '|', trimmed
+  bool has_alias = false;
+  bool embed = false;
+  Position pos;  // of the first '[' (or the '!' of an embed)
+};
+
+// `<a class="yt-timestamp" data-t="00:01:02">[00:01:02]</a>`.
+struct TimestampAnchor {
+  std::string data_t;                  // the attribute as written
+  std::optional<std::int64_t> seconds;  // parsed data-t, when valid
+  std::string label;                    // the link text, brackets removed
+  Position pos;                         // of the '<'
+  int heading = -1;                     // index into Note::headings it sits under, or -1
+  std::string text;                     // the sentence the anchor closes, as plain text
+};
+
+struct Note {
+  std::string path;    // relative to the root, '/'-separated, with `.md`
+  std::string id;      // file stem
+  std::string folder;  // relative folder, "" at the root
+  FrontMatter front_matter;
+  std::string title;     // front-matter `title`, or "" when absent
+  std::string video_id;  // front-matter `videoId`, or "" when absent
+  std::vector<std::string> aliases;  // front-matter `aliases`
+  std::string channel;               // target of the `From: [[channel]]` link, or ""
+  int channel_link = -1;             // index into links of that link, or -1
+  std::vector<Heading> headings;
+  std::vector<WikiLink> links;       // outside code and comments
+  std::vector<WikiLink> code_links;  // inside code or comments: not links, kept for `check`
+  std::vector<TimestampAnchor> anchors;
+  std::vector<Diagnostic> diagnostics;  // problems found while parsing this note
+  std::uint64_t size = 0;               // bytes read
+};
+
+}  // namespace tkb

@@ -1,0 +1,44 @@
+#pragma once
+// Record output shared by every command: table, TSV, CSV, JSON, paths.
+
+#include <cstdint>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace tkb {
+
+// A cell: null, boolean, integer, text, or a list of texts.
+using Cell = std::variant<std::monostate, bool, std::int64_t, std::string, std::vector<std::string>>;
+
+enum class Format { table, tsv, csv, json, paths };
+
+struct OutputOptions {
+  // Prefix CSV/TSV cells that a spreadsheet would run as a formula with `'` (OWASP).
+  bool neutralize_formulas = true;
+  bool header = true;  // column names as the first line of table/tsv/csv
+};
+
+// Streams rows of one shape. `table` buffers to align columns; the others write as they go.
+class RecordWriter {
+ public:
+  virtual ~RecordWriter() = default;
+  virtual void row(const std::vector<Cell>& cells) = 0;
+  virtual void finish() = 0;  // closes the JSON array, flushes the table
+};
+
+// `columns` names the cells of every row. For `paths`, the first column is written alone.
+std::unique_ptr<RecordWriter> make_writer(Format format, std::ostream& out,
+                                          std::vector<std::string> columns,
+                                          const OutputOptions& options = {});
+
+// Defined in the one translation unit that uses the JSON library.
+std::unique_ptr<RecordWriter> make_json_writer(std::ostream& out, std::vector<std::string> columns);
+
+// Escape helpers used by the writers (exposed for tests).
+std::string csv_escape(std::string_view cell, bool neutralize);
+std::string tsv_escape(std::string_view cell, bool neutralize);
+
+}  // namespace tkb

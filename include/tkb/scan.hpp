@@ -1,0 +1,34 @@
+#pragma once
+// The inline scanner: wikilinks and timestamp anchors, with exact byte positions.
+
+#include <string_view>
+#include <vector>
+
+#include "tkb/blocks.hpp"
+#include "tkb/model.hpp"
+#include "tkb/text.hpp"
+
+namespace tkb {
+
+// Split the inside of `[[...]]` (brackets removed) into target, fragment and alias.
+// The alias starts after the first '|' (or `\|`, as written inside tables); each part is
+// trimmed. `raw` and `pos` are left for the caller.
+WikiLink split_wikilink(std::string_view inner);
+
+struct ScanOutput {
+  std::vector<WikiLink> links;       // outside code and comments
+  std::vector<WikiLink> code_links;  // inside code spans, code blocks or HTML comments
+  std::vector<TimestampAnchor> anchors;  // heading and text left for the caller
+  std::vector<Diagnostic> diagnostics;   // path left empty
+};
+
+// Scan text[begin, end) for wikilinks and anchors. `code` lists the code blocks (sorted);
+// code spans and HTML comments are found here.
+ScanOutput scan_inline(std::string_view text, std::size_t begin, std::size_t end,
+                       const std::vector<CodeBlock>& code, const LineIndex& lines);
+
+// The plain text of a stretch of Markdown: wikilinks become their visible text, HTML tags
+// and anchors are removed, emphasis markers dropped, white space collapsed.
+std::string plain_text(std::string_view markdown);
+
+}  // namespace tkb

@@ -1,0 +1,43 @@
+#pragma once
+// Small text helpers shared by the parser, the resolver and the exporters.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tkb/diagnostic.hpp"
+
+namespace tkb {
+
+// Maps byte offsets of one text to 1-based line and column. Only '\n' ends a line.
+class LineIndex {
+ public:
+  explicit LineIndex(std::string_view text);
+  Position at(std::size_t offset) const;
+  std::size_t line_count() const { return m_starts.size(); }
+  std::size_t line_start(std::size_t line) const { return m_starts[line - 1]; }  // 1-based
+
+ private:
+  std::vector<std::uint32_t> m_starts;
+};
+
+std::string_view trim(std::string_view s);
+std::string to_lower_ascii(std::string_view s);
+
+// The loose key used by resolution: ASCII letters lower-cased, ASCII digits kept, every other
+// ASCII byte dropped, invisible Unicode (zero-width, bidi controls, BOM, soft hyphen) dropped,
+// other non-ASCII UTF-8 kept as is. `AI's Impact`, `ais_impact` and `AIs-impact` all give
+// `aisimpact`.
+std::string loose_key(std::string_view s);
+
+// The knowledge base generator's file-name rule: keep [A-Za-z0-9 ], spaces to '_', lower-case.
+std::string slugify(std::string_view title);
+
+// True when `s` is valid UTF-8 (no overlongs, no surrogates).
+bool is_valid_utf8(std::string_view s);
+
+// Levenshtein distance, giving up (returning max + 1) once it must exceed `max`.
+std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t max);
+
+}  // namespace tkb

@@ -1,0 +1,96 @@
+#include "context.hpp"
+
+#include <chrono>
+#include <filesystem>
+
+#include "log.hpp"
+#include "tkb/error.hpp"
+
+namespace fs = std::filesystem;
+
+namespace tkb::cli {
+
+namespace {
+
+std::string find_root(const std::string& given) {
+  if (!given.empty()) {
+    std::error_code ec;
+    if (!fs::is_directory(given, ec)) {
+      throw Error("knowledge-base root '" + given + "' is not a folder");
+    }
+    return given;
+  }
+  std::error_code ec;
+  fs::path cwd = fs::current_path(ec);
+  if (ec) throw Error("cannot determine the current folder: " + ec.message());
+  for (fs::path p = cwd;; p = p.parent_path()) {
+    if (fs::exists(p / ".tkb.yaml", ec)) return p.string();
+    if (p == p.parent_path()) break;
+  }
+  return ".";
+}
+
+}  // namespace
+
+Loaded load(const Context& ctx, bool report_problems) {
+  Loaded loaded;
+  loaded.root = find_root(ctx.global.root);
+  auto start = std::chrono::steady_clock::now();
+  auto fs = make_disk_file_system(loaded.root);
+  LoadOptions options;
+  options.jobs = ctx.global.jobs;
+  loaded.kb = load_knowledge_base(*fs, options);
+  loaded.resolver = std::make_unique<Resolver>(loaded.kb);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::steady_clock::now() - start).count();
+  log::info("loaded " + std::to_string(loaded.kb.notes.size()) + " notes from " + loaded.root +
+            " in " + std::to_string(ms) + " ms");
+  if (report_problems && !ctx.global.quiet) {
+    // Notes that could not be read change every command's answer: say so on stderr.
+    for (const Diagnostic& d : loaded.kb.diagnostics) {
+      if (d.severity != Severity::info) ctx.err << format_diagnostic(d) << '\n';
+    }
+    for (const Note& n : loaded.kb.notes) {
+      for (const Diagnostic& d : n.diagnostics) {
+        if (d.rule == "binary-content" || d.rule == "yaml-error") {
+          ctx.err << format_diagnostic(d) << '\n';
+        }
+      }
+    }
+  }
+  return loaded;
+}
+
+int find_note(const Loaded& loaded, const std::string& spec) {
+  std::string rel = spec;
+  // A path as typed from the current folder, if it lies inside the root.
+  std::error_code ec;
+  if (fs::is_regular_file(spec, ec)) {
+    fs::path r = fs::weakly_canonical(spec, ec).lexically_relative(fs::weakly_canonical(loaded.root, ec));
+    if (!r.empty() && r.native()[0] != '.') rel = r.generic_string();
+  }
+  int i = loaded.kb.find_path(rel);
+  if (i < 0) i = loaded.kb.find_path(rel + ".md");
+  if (i >= 0) return i;
+  Resolution r = loaded.resolver->resolve(spec);
+  if (r.resolved()) return r.note;
+  std::string message = "no note '" + spec + "' in " + loaded.root;
+  if (r.ambiguous()) {
+    message = "'" + spec + "' matches several notes:";
+    for (int c : r.candidates) message += "\n  " + loaded.kb.notes[c].path;
+    message += "\ngive the path to choose one";
+  } else if (auto s = loaded.resolver->suggest(spec); !s.empty()) {
+    message += "; did you mean";
+    for (std::size_t k = 0; k < s.size(); ++k) message += (k ? ", " : " ") + s[k];
+    message += "?";
+  }
+  throw Error(message);
+}
+
+OutputOptions output_options(const Context& ctx) {
+  OutputOptions o;
+  o.neutralize_formulas = !ctx.global.raw;
+  return o;
+}
+
+}  // namespace tkb::cli

@@ -1,0 +1,46 @@
+#pragma once
+// What every command gets: the global options, its streams, and the loaded knowledge base.
+
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "options.hpp"
+#include "tkb/check.hpp"
+#include "tkb/knowledge_base.hpp"
+#include "tkb/resolve.hpp"
+
+namespace tkb::cli {
+
+struct Context {
+  GlobalOptions global;
+  std::ostream& out;
+  std::ostream& err;
+};
+
+// A loaded knowledge base with its resolver.
+struct Loaded {
+  std::string root;
+  KnowledgeBase kb;
+  std::unique_ptr<Resolver> resolver;
+};
+
+// Find the root (-C, else the nearest ancestor with .tkb.yaml, else the current folder),
+// load every note, and report to stderr the notes that could not be read (unless -q).
+Loaded load(const Context& ctx, bool report_problems = true);
+
+// The note a user named: a path relative to the root (with or without .md), or any link
+// target that resolves. Throws tkb::Error (exit 2) with suggestions when nothing matches.
+int find_note(const Loaded& loaded, const std::string& spec);
+
+OutputOptions output_options(const Context& ctx);
+
+// Implemented one per file, cmd_*.cpp. Each returns the process exit code.
+int run_list(Context& ctx, const ListOptions& o);
+int run_videos(Context& ctx, const VideosOptions& o);
+int run_resolve(Context& ctx, const ResolveOptions& o);
+int run_links(Context& ctx, const LinksOptions& o);
+int run_check(Context& ctx, const CheckOptions& o);
+int run_timestamps(Context& ctx, const TimestampsOptions& o);
+
+}  // namespace tkb::cli

@@ -1,0 +1,54 @@
+#pragma once
+// What the command line says, as plain structs filled by app.cpp (the only CLI11 user).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tkb/output.hpp"
+
+namespace tkb::cli {
+
+struct GlobalOptions {
+  std::string root;   // -C/--root; empty: discover
+  int verbose = 0;    // -v (repeatable)
+  bool quiet = false;  // -q
+  unsigned jobs = 0;   // -j; 0: all cores
+  bool raw = false;    // --raw: no formula neutralisation in CSV/TSV
+};
+
+struct ListOptions {
+  std::vector<std::string> videos, channels, where;
+  std::string sort = "path";
+  Format format = Format::table;
+};
+
+struct VideosOptions {
+  std::vector<std::string> channels;
+  Format format = Format::table;
+};
+
+struct ResolveOptions {
+  std::vector<std::string> targets;
+  std::string from;
+  bool all = false;
+  Format format = Format::table;
+};
+
+struct LinksOptions {
+  std::string note;
+  bool backlinks = false;
+  Format format = Format::table;
+};
+
+struct CheckOptions {
+  std::string format = "text";
+};
+
+struct TimestampsOptions {
+  std::vector<std::string> videos, notes;
+  std::string output;  // -o FILE
+  Format format = Format::csv;
+};
+
+}  // namespace tkb::cli

@@ -1,0 +1,110 @@
+// The only translation unit that uses cmark-gfm.
+#include <cmark-gfm.h>
+
+#include <memory>
+
+#include "tkb/blocks.hpp"
+
+namespace tkb {
+
+namespace {
+
+struct NodeDeleter {
+  void operator()(cmark_node* n) const { cmark_node_free(n); }
+};
+struct IterDeleter {
+  void operator()(cmark_iter* i) const { cmark_iter_free(i); }
+};
+
+bool is_space(char c) { return c == ' ' || c == '\t'; }
+
+// The text of an ATX heading line starting at `p` (its first '#'), markers removed.
+std::pair<std::size_t, std::size_t> atx_text(std::string_view text, std::size_t p) {
+  std::size_t eol = text.find('\n', p);
+  if (eol == std::string_view::npos) eol = text.size();
+  std::size_t b = p;
+  while (b < eol && text[b] == '#') ++b;
+  while (b < eol && is_space(text[b])) ++b;
+  std::size_t e = eol;
+  while (e > b && (is_space(text[e - 1]) || text[e - 1] == '\r')) --e;
+  // An optional closing sequence of '#' preceded by a space.
+  std::size_t h = e;
+  while (h > b && text[h - 1] == '#') --h;
+  if (h < e && (h == b || is_space(text[h - 1]))) {
+    e = h;
+    while (e > b && is_space(text[e - 1])) --e;
+  }
+  return {b, e};
+}
+
+}  // namespace
+
+BlockStructure scan_blocks(std::string_view text, std::size_t body_offset, const LineIndex& lines) {
+  BlockStructure out;
+  std::string body(text.substr(body_offset));
+  // cmark ends a line at a lone CR too; tkb counts lines by '\n' only. Blank lone CRs so the
+  // two agree on line numbers.
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    if (body[i] == '\r' && (i + 1 == body.size() || body[i + 1] != '\n')) body[i] = ' ';
+  }
+  std::unique_ptr<cmark_node, NodeDeleter> doc(
+      cmark_parse_document(body.data(), body.size(), CMARK_OPT_DEFAULT));
+  if (!doc) return out;
+  const std::uint32_t first_line = lines.at(body_offset).line;
+  auto line_begin = [&](int cm_line) -> std::size_t {
+    std::size_t line = first_line + static_cast<std::size_t>(cm_line) - 1;
+    if (line > lines.line_count()) return text.size();
+    return lines.line_start(line);
+  };
+  auto line_end = [&](int cm_line) -> std::size_t {  // after the line's '\n'
+    std::size_t line = first_line + static_cast<std::size_t>(cm_line);
+    if (line > lines.line_count()) return text.size();
+    return lines.line_start(line);
+  };
+
+  std::unique_ptr<cmark_iter, IterDeleter> it(cmark_iter_new(doc.get()));
+  for (cmark_event_type ev; (ev = cmark_iter_next(it.get())) != CMARK_EVENT_DONE;) {
+    if (ev != CMARK_EVENT_ENTER) continue;
+    cmark_node* node = cmark_iter_get_node(it.get());
+    cmark_node_type type = cmark_node_get_type(node);
+    int sl = cmark_node_get_start_line(node), el = cmark_node_get_end_line(node);
+    if (sl <= 0) continue;
+    if (el < sl) el = sl;
+    if (type == CMARK_NODE_CODE_BLOCK) {
+      CodeBlock block;
+      block.begin = static_cast<std::uint32_t>(line_begin(sl));
+      block.end = static_cast<std::uint32_t>(line_end(el));
+      int length = 0, offset = 0;
+      char fence_char = 0;
+      block.fenced = cmark_node_get_fenced(node, &length, &offset, &fence_char) != 0;
+      if (block.fenced) {
+        if (const char* info = cmark_node_get_fence_info(node)) block.info = info;
+        // Closed when the last line of the block is a run of at least `length` fence chars.
+        std::string_view last = text.substr(line_begin(el), line_end(el) - line_begin(el));
+        std::size_t k = last.find(fence_char);
+        int run = 0;
+        while (k != std::string_view::npos && k < last.size() && last[k] == fence_char) ++run, ++k;
+        block.closed = el > sl && run >= length && trim(last.substr(k)).empty();
+      }
+      out.code.push_back(std::move(block));
+    } else if (type == CMARK_NODE_HEADING) {
+      HeadingBlock h;
+      h.level = cmark_node_get_heading_level(node);
+      std::size_t col = static_cast<std::size_t>(std::max(cmark_node_get_start_column(node), 1));
+      std::size_t p = line_begin(sl) + col - 1;
+      if (p < text.size() && text[p] == '#') {
+        auto [b, e] = atx_text(text, p);
+        h.begin = static_cast<std::uint32_t>(b), h.end = static_cast<std::uint32_t>(e);
+      } else {  // setext: the text lines above the underline
+        std::size_t b = std::min(p, text.size());
+        std::size_t e = line_end(el - 1);
+        while (e > b && (text[e - 1] == '\n' || text[e - 1] == '\r' || is_space(text[e - 1]))) --e;
+        h.begin = static_cast<std::uint32_t>(b), h.end = static_cast<std::uint32_t>(e);
+      }
+      out.headings.push_back(h);
+    }
+  }
+  return out;
+}
+
+}  // namespace tkb

@@ -1,0 +1,75 @@
+#include "tkb/knowledge_base.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+namespace tkb {
+
+std::vector<std::string> MemoryFileSystem::list_notes(std::vector<Diagnostic>&) {
+  std::vector<std::string> out;
+  for (const auto& [path, contents] : m_files) {
+    bool hidden = path[0] == '.' || path.find("/.") != std::string::npos;
+    if (!hidden && path.size() > 3 && path.compare(path.size() - 3, 3, ".md") == 0) {
+      out.push_back(path);
+    }
+  }
+  return out;  // std::map iterates in byte order already
+}
+
+std::optional<std::string> MemoryFileSystem::read(const std::string& path,
+                                                  std::uint64_t max_bytes, std::string& error) {
+  auto it = m_files.find(path);
+  if (it == m_files.end()) {
+    error = "No such file or directory";
+    return std::nullopt;
+  }
+  if (it->second.size() > max_bytes) {
+    error = "note is larger than the limit of " + std::to_string(max_bytes) + " bytes";
+    return std::nullopt;
+  }
+  return it->second;
+}
+
+int KnowledgeBase::find_path(std::string_view path) const {
+  auto it = std::lower_bound(notes.begin(), notes.end(), path,
+                             [](const Note& n, std::string_view p) { return n.path < p; });
+  if (it == notes.end() || it->path != path) return -1;
+  return static_cast<int>(it - notes.begin());
+}
+
+KnowledgeBase load_knowledge_base(FileSystem& fs, const LoadOptions& options) {
+  KnowledgeBase kb;
+  std::vector<std::string> paths = fs.list_notes(kb.diagnostics);
+  std::vector<std::optional<Note>> slots(paths.size());
+  std::vector<std::optional<Diagnostic>> failures(paths.size());
+
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < paths.size();) {
+      std::string error;
+      std::optional<std::string> text = fs.read(paths[i], options.max_note_bytes, error);
+      if (!text) {
+        failures[i] = Diagnostic{paths[i], {}, Severity::error, "unreadable-file",
+                                 "cannot read note: " + error};
+        continue;
+      }
+      slots[i] = parse_note(*text, paths[i], options.parse);
+    }
+  };
+  unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(paths.size(), 1)));
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < jobs; ++t) threads.emplace_back(work);
+  work();
+  for (std::thread& t : threads) t.join();
+
+  kb.notes.reserve(paths.size());
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    if (slots[i]) kb.notes.push_back(std::move(*slots[i]));
+    if (failures[i]) kb.diagnostics.push_back(std::move(*failures[i]));
+  }
+  return kb;
+}
+
+}  // namespace tkb

@@ -1,0 +1,167 @@
+#include "tkb/output.hpp"
+
+#include <algorithm>
+
+namespace tkb {
+
+namespace {
+
+bool formula_like(std::string_view s) {
+  return !s.empty() &&
+         (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r');
+}
+
+std::string cell_text(const Cell& c, std::string_view list_sep, std::string_view null_text) {
+  struct Visitor {
+    std::string_view sep, null_text;
+    std::string operator()(std::monostate) const { return std::string(null_text); }
+    std::string operator()(bool b) const { return b ? "true" : "false"; }
+    std::string operator()(std::int64_t v) const { return std::to_string(v); }
+    std::string operator()(const std::string& s) const { return s; }
+    std::string operator()(const std::vector<std::string>& v) const {
+      std::string out;
+      for (const std::string& s : v) {
+        if (!out.empty()) out += sep;
+        out += s;
+      }
+      return out;
+    }
+  };
+  return std::visit(Visitor{list_sep, null_text}, c);
+}
+
+class DelimitedWriter : public RecordWriter {
+ public:
+  DelimitedWriter(std::ostream& out, std::vector<std::string> columns, bool csv,
+                  const OutputOptions& o)
+      : m_out(out), m_csv(csv), m_neutralize(o.neutralize_formulas) {
+    if (o.header) {
+      std::vector<Cell> header(columns.begin(), columns.end());
+      write(header, false);
+    }
+  }
+  void row(const std::vector<Cell>& cells) override { write(cells, m_neutralize); }
+  void finish() override { m_out.flush(); }
+
+ private:
+  void write(const std::vector<Cell>& cells, bool neutralize) {
+    std::string line;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      if (i) line += m_csv ? ',' : '\t';
+      std::string text = cell_text(cells[i], ";", "");
+      // Numbers are never formulas; only text cells are neutralised.
+      bool is_text = !std::holds_alternative<std::int64_t>(cells[i]);
+      line += m_csv ? csv_escape(text, neutralize && is_text) : tsv_escape(text, neutralize && is_text);
+    }
+    line += m_csv ? "\r\n" : "\n";
+    m_out << line;
+  }
+  std::ostream& m_out;
+  bool m_csv, m_neutralize;
+};
+
+// Columns aligned with two spaces; the last column is not padded.
+class TableWriter : public RecordWriter {
+ public:
+  TableWriter(std::ostream& out, std::vector<std::string> columns, const OutputOptions& o)
+      : m_out(out) {
+    if (o.header) m_rows.push_back(std::move(columns));
+  }
+  void row(const std::vector<Cell>& cells) override {
+    std::vector<std::string> r;
+    for (const Cell& c : cells) {
+      std::string t = cell_text(c, ", ", "-");
+      for (char& ch : t) {
+        if (ch == '\n' || ch == '\r' || ch == '\t') ch = ' ';
+      }
+      r.push_back(std::move(t));
+    }
+    m_rows.push_back(std::move(r));
+  }
+  void finish() override {
+    std::vector<std::size_t> width;
+    for (const auto& r : m_rows) {
+      if (width.size() < r.size()) width.resize(r.size(), 0);
+      for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], display_width(r[i]));
+    }
+    for (const auto& r : m_rows) {
+      std::string line;
+      for (std::size_t i = 0; i < r.size(); ++i) {
+        line += r[i];
+        if (i + 1 < r.size()) line.append(width[i] - display_width(r[i]) + 2, ' ');
+      }
+      m_out << line << '\n';
+    }
+    m_out.flush();
+  }
+
+ private:
+  // Code points, not bytes, so that accented names line up.
+  static std::size_t display_width(const std::string& s) {
+    return static_cast<std::size_t>(std::count_if(
+        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  }
+  std::ostream& m_out;
+  std::vector<std::vector<std::string>> m_rows;
+};
+
+class PathsWriter : public RecordWriter {
+ public:
+  explicit PathsWriter(std::ostream& out) : m_out(out) {}
+  void row(const std::vector<Cell>& cells) override {
+    if (!cells.empty()) m_out << cell_text(cells[0], ", ", "") << '\n';
+  }
+  void finish() override { m_out.flush(); }
+
+ private:
+  std::ostream& m_out;
+};
+
+}  // namespace
+
+std::string csv_escape(std::string_view cell, bool neutralize) {
+  std::string s(cell);
+  if (neutralize && formula_like(s)) s.insert(s.begin(), '\'');
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+std::string tsv_escape(std::string_view cell, bool neutralize) {
+  std::string s(cell);
+  if (neutralize && formula_like(s)) s.insert(s.begin(), '\'');
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\\': out += "\\\\"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::unique_ptr<RecordWriter> make_writer(Format format, std::ostream& out,
+                                          std::vector<std::string> columns,
+                                          const OutputOptions& options) {
+  switch (format) {
+    case Format::table: return std::make_unique<TableWriter>(out, std::move(columns), options);
+    case Format::tsv:
+      return std::make_unique<DelimitedWriter>(out, std::move(columns), false, options);
+    case Format::csv:
+      return std::make_unique<DelimitedWriter>(out, std::move(columns), true, options);
+    case Format::json: return make_json_writer(out, std::move(columns));
+    case Format::paths: return std::make_unique<PathsWriter>(out);
+  }
+  return nullptr;
+}
+
+}  // namespace tkb

@@ -1,0 +1,160 @@
+#include "tkb/resolve.hpp"
+
+#include <algorithm>
+
+#include "tkb/text.hpp"
+
+namespace tkb {
+
+std::string_view to_string(MatchRule r) {
+  switch (r) {
+    case MatchRule::path: return "path";
+    case MatchRule::stem: return "stem";
+    case MatchRule::stem_ci: return "stem-ci";
+    case MatchRule::slug: return "slug";
+    case MatchRule::loose: return "loose";
+    case MatchRule::alias: return "alias";
+    case MatchRule::self: return "self";
+    case MatchRule::none: return "none";
+  }
+  return "none";
+}
+
+namespace {
+
+void add(std::unordered_map<std::string, std::vector<int>>& index, std::string key, int note) {
+  if (key.empty()) return;
+  std::vector<int>& v = index[std::move(key)];
+  if (v.empty() || v.back() != note) v.push_back(note);
+}
+
+// Normalise a path-like target against the root: drop `.`, resolve `..`, refuse to leave the
+// root. Returns false when the target climbs above the root.
+bool normalise_path(std::string_view target, std::string& out) {
+  std::vector<std::string_view> parts;
+  std::size_t i = 0;
+  while (i <= target.size()) {
+    std::size_t slash = target.find('/', i);
+    if (slash == std::string_view::npos) slash = target.size();
+    std::string_view part = target.substr(i, slash - i);
+    if (part == "..") {
+      if (parts.empty()) return false;
+      parts.pop_back();
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(part);
+    }
+    i = slash + 1;
+  }
+  out.clear();
+  for (std::string_view p : parts) {
+    if (!out.empty()) out += '/';
+    out += p;
+  }
+  return true;
+}
+
+std::string_view without_md(std::string_view s) {
+  if (s.size() > 3 && s.substr(s.size() - 3) == ".md") s.remove_suffix(3);
+  return s;
+}
+
+}  // namespace
+
+Resolver::Resolver(const KnowledgeBase& kb) : m_kb(kb) {
+  for (int i = 0; i < static_cast<int>(kb.notes.size()); ++i) {
+    const Note& n = kb.notes[i];
+    add(m_path, std::string(without_md(n.path)), i);
+    add(m_stem, n.id, i);
+    add(m_stem_ci, to_lower_ascii(n.id), i);
+    add(m_loose, loose_key(n.id), i);
+    if (!n.title.empty() && loose_key(n.title) != loose_key(n.id)) add(m_loose, loose_key(n.title), i);
+    for (const std::string& a : n.aliases) add(m_alias, to_lower_ascii(trim(a)), i);
+  }
+}
+
+Resolution Resolver::resolve(std::string_view raw_target, int from) const {
+  Resolution r;
+  std::string_view target = without_md(trim(raw_target));
+  if (target.empty()) {
+    if (from >= 0) {
+      r.rule = MatchRule::self;
+      r.candidates = {from};
+      r.note = from;
+    }
+    return r;
+  }
+  auto lookup = [&](const Index& index, const std::string& key, MatchRule rule) {
+    auto it = index.find(key);
+    if (it == index.end()) return false;
+    r.rule = rule;
+    r.candidates = it->second;
+    return true;
+  };
+  bool found = false;
+  if (target.find('/') != std::string_view::npos) {
+    std::string path;
+    if (!normalise_path(target, path)) return r;  // climbs out of the root: never resolves
+    found = lookup(m_path, path, MatchRule::path);
+  } else {
+    found = lookup(m_path, std::string(target), MatchRule::path);
+  }
+  found = found || lookup(m_stem, std::string(target), MatchRule::stem) ||
+          lookup(m_stem_ci, to_lower_ascii(target), MatchRule::stem_ci) ||
+          lookup(m_stem, slugify(target), MatchRule::slug) ||
+          lookup(m_loose, loose_key(target), MatchRule::loose) ||
+          lookup(m_alias, to_lower_ascii(target), MatchRule::alias);
+  if (!found) return r;
+  std::sort(r.candidates.begin(), r.candidates.end());
+  if (r.candidates.size() == 1) {
+    r.note = r.candidates[0];
+  } else if (from >= 0) {
+    const std::string& folder = m_kb.notes[from].folder;
+    int chosen = -1, count = 0;
+    for (int c : r.candidates) {
+      if (m_kb.notes[c].folder == folder) chosen = c, ++count;
+    }
+    if (count == 1) r.note = chosen;
+  }
+  return r;
+}
+
+std::vector<std::string> Resolver::suggest(std::string_view target, std::size_t n) const {
+  std::string key = loose_key(target);
+  if (key.empty()) return {};
+  std::size_t max = std::max<std::size_t>(2, key.size() / 3);
+  std::vector<std::pair<std::size_t, int>> best;  // (distance, note)
+  for (const auto& [k, notes] : m_loose) {
+    std::size_t d = edit_distance(key, k, max);
+    if (d > max) continue;
+    for (int note : notes) best.emplace_back(d, note);
+  }
+  std::sort(best.begin(), best.end(), [&](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first
+                              : m_kb.notes[a.second].path < m_kb.notes[b.second].path;
+  });
+  std::vector<std::string> out;
+  for (const auto& [d, note] : best) {
+    const std::string& p = m_kb.notes[note].path;
+    if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
+    if (out.size() == n) break;
+  }
+  return out;
+}
+
+LinkTable resolve_all(const KnowledgeBase& kb, const Resolver& resolver) {
+  LinkTable t;
+  t.links.resize(kb.notes.size());
+  t.backlinks.resize(kb.notes.size());
+  for (int i = 0; i < static_cast<int>(kb.notes.size()); ++i) {
+    const Note& n = kb.notes[i];
+    t.links[i].reserve(n.links.size());
+    for (int k = 0; k < static_cast<int>(n.links.size()); ++k) {
+      Resolution r = resolver.resolve(n.links[k].target, i);
+      if (r.note >= 0) t.backlinks[r.note].emplace_back(i, k);
+      t.links[i].push_back(std::move(r));
+    }
+  }
+  return t;
+}
+
+}  // namespace tkb

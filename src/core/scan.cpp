@@ -1,0 +1,410 @@
+#include "tkb/scan.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include "tkb/timestamp.hpp"
+
+namespace tkb {
+
+namespace {
+
+bool is_space(char c) { return c == ' ' || c == '\t'; }
+bool is_ascii_punct(char c) {
+  return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') ||
+         (c >= '{' && c <= '~');
+}
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::size_t line_end(std::string_view text, std::size_t p, std::size_t limit) {
+  const void* nl = std::memchr(text.data() + p, '\n', limit - p);
+  return nl ? static_cast<const char*>(nl) - text.data() : limit;
+}
+
+// Start of the first blank line at or after `p` (a paragraph ends there), or `limit`.
+std::size_t next_blank_line(std::string_view text, std::size_t p, std::size_t limit) {
+  while (p < limit) {
+    std::size_t nl = line_end(text, p, limit);
+    if (nl >= limit) return limit;
+    std::size_t q = nl + 1;
+    while (q < limit && (is_space(text[q]) || text[q] == '\r')) ++q;
+    if (q >= limit || text[q] == '\n') return nl + 1;
+    p = nl + 1;
+  }
+  return limit;
+}
+
+std::size_t find_ci(std::string_view hay, std::string_view needle, std::size_t from) {
+  if (needle.size() > hay.size()) return std::string_view::npos;
+  for (std::size_t i = from; i + needle.size() <= hay.size(); ++i) {
+    std::size_t k = 0;
+    while (k < needle.size() && lower(hay[i + k]) == needle[k]) ++k;
+    if (k == needle.size()) return i;
+  }
+  return std::string_view::npos;
+}
+
+struct Attr {
+  std::string_view name, value;
+};
+
+// Parse `<a attr="v" ...>` attributes. Returns false when the markup is not well formed.
+bool parse_attributes(std::string_view tag, std::vector<Attr>& attrs) {
+  std::size_t i = 2;  // after "<a"
+  while (true) {
+    while (i < tag.size() && is_space(tag[i])) ++i;
+    if (i >= tag.size()) return false;
+    if (tag[i] == '>') return true;
+    std::size_t nb = i;
+    while (i < tag.size() && (std::isalnum(static_cast<unsigned char>(tag[i])) || tag[i] == '-' ||
+                              tag[i] == '_' || tag[i] == ':')) {
+      ++i;
+    }
+    if (i == nb) return false;
+    Attr a{tag.substr(nb, i - nb), {}};
+    while (i < tag.size() && is_space(tag[i])) ++i;
+    if (i < tag.size() && tag[i] == '=') {
+      ++i;
+      while (i < tag.size() && is_space(tag[i])) ++i;
+      if (i >= tag.size()) return false;
+      if (tag[i] == '"' || tag[i] == '\'') {
+        char q = tag[i++];
+        std::size_t vb = i;
+        while (i < tag.size() && tag[i] != q) ++i;
+        if (i >= tag.size()) return false;
+        a.value = tag.substr(vb, i - vb);
+        ++i;
+        // Attributes must be separated by white space.
+        if (i < tag.size() && !is_space(tag[i]) && tag[i] != '>') return false;
+      } else {
+        std::size_t vb = i;
+        while (i < tag.size() && !is_space(tag[i]) && tag[i] != '>') ++i;
+        a.value = tag.substr(vb, i - vb);
+      }
+    }
+    attrs.push_back(a);
+  }
+}
+
+bool has_class(std::string_view classes, std::string_view cls) {
+  std::size_t i = 0;
+  while (i < classes.size()) {
+    while (i < classes.size() && is_space(classes[i])) ++i;
+    std::size_t b = i;
+    while (i < classes.size() && !is_space(classes[i])) ++i;
+    if (classes.substr(b, i - b) == cls) return true;
+  }
+  return false;
+}
+
+// The value of `data-t` found by a plain search, for markup too broken to parse.
+std::string_view loose_data_t(std::string_view tag) {
+  std::size_t k = tag.find("data-t");
+  if (k == std::string_view::npos) return {};
+  k += 6;
+  while (k < tag.size() && is_space(tag[k])) ++k;
+  if (k >= tag.size() || tag[k] != '=') return {};
+  ++k;
+  while (k < tag.size() && is_space(tag[k])) ++k;
+  if (k >= tag.size() || (tag[k] != '"' && tag[k] != '\'')) return {};
+  char q = tag[k++];
+  std::size_t e = tag.find(q, k);
+  if (e == std::string_view::npos) return {};
+  return tag.substr(k, e - k);
+}
+
+class Scanner {
+ public:
+  Scanner(std::string_view text, const LineIndex& lines, ScanOutput& out)
+      : m_text(text), m_lines(lines), m_out(out) {}
+
+  // Scan [b, e) of ordinary Markdown text.
+  void text_segment(std::size_t b, std::size_t e) {
+    m_failed_span.fill(0);
+    std::size_t p = b;
+    while (p < e) {
+      char c = m_text[p];
+      if (c == '\\') {
+        p += (p + 1 < e && is_ascii_punct(m_text[p + 1])) ? 2 : 1;
+      } else if (c == '`') {
+        p = code_span(p, e);
+      } else if (c == '[' && p + 1 < e && m_text[p + 1] == '[') {
+        p = wikilink(p, e, false);
+      } else if (c == '<') {
+        p = angle(p, e);
+      } else {
+        ++p;
+        // Skip quickly to the next byte that can start something.
+        while (p < e && !is_special(m_text[p])) ++p;
+      }
+    }
+  }
+
+  // Links inside code: recorded as code links, never as links. Anchors there are ignored.
+  void code_segment(std::size_t b, std::size_t e) {
+    std::size_t p = b;
+    while (p + 1 < e) {
+      const void* hit = std::memchr(m_text.data() + p, '[', e - p);
+      if (!hit) break;
+      p = static_cast<const char*>(hit) - m_text.data();
+      if (p + 1 < e && m_text[p + 1] == '[') {
+        p = wikilink(p, e, true);
+      } else {
+        ++p;
+      }
+    }
+  }
+
+ private:
+  static bool is_special(char c) { return c == '\\' || c == '`' || c == '[' || c == '<'; }
+
+  void diag(std::size_t offset, Severity s, const char* rule, std::string message) {
+    m_out.diagnostics.push_back(Diagnostic{"", m_lines.at(offset), s, rule, std::move(message)});
+  }
+
+  std::size_t code_span(std::size_t p, std::size_t e) {
+    std::size_t n = 0;
+    while (p + n < e && m_text[p + n] == '`') ++n;
+    std::size_t limit = next_blank_line(m_text, p, e);
+    std::size_t slot = std::min<std::size_t>(n, m_failed_span.size() - 1);
+    if (n < m_failed_span.size() && m_failed_span[slot] > p) return p + n;
+    for (std::size_t q = p + n; q < limit;) {
+      const void* hit = std::memchr(m_text.data() + q, '`', limit - q);
+      if (!hit) break;
+      q = static_cast<const char*>(hit) - m_text.data();
+      std::size_t m = 0;
+      while (q + m < limit && m_text[q + m] == '`') ++m;
+      if (m == n) {
+        code_segment(p + n, q);
+        return q + m;
+      }
+      q += m;
+    }
+    if (n < m_failed_span.size()) m_failed_span[slot] = limit;
+    return p + n;  // no closing run: the backticks are literal
+  }
+
+  std::size_t wikilink(std::size_t p, std::size_t e, bool in_code) {
+    std::size_t le = line_end(m_text, p, e);
+    std::string_view line = m_text.substr(0, le);
+    std::size_t close = line.find("]]", p + 2);
+    std::size_t inner = line.find("[[", p + 2);
+    if (close == std::string_view::npos) {
+      if (!in_code) diag(p, Severity::warning, "malformed-link", "'[[' is never closed on its line");
+      return p + 2;
+    }
+    if (inner != std::string_view::npos && inner < close) {
+      if (!in_code) {
+        diag(p, Severity::warning, "malformed-link",
+             "a link opens inside another link; only the inner one is read");
+      }
+      return inner;
+    }
+    bool embed = p > 0 && m_text[p - 1] == '!';
+    std::size_t start = embed ? p - 1 : p;
+    WikiLink link = split_wikilink(m_text.substr(p + 2, close - p - 2));
+    link.embed = embed;
+    link.raw = std::string(m_text.substr(start, close + 2 - start));
+    link.pos = m_lines.at(start);
+    (in_code ? m_out.code_links : m_out.links).push_back(std::move(link));
+    return close + 2;
+  }
+
+  std::size_t angle(std::size_t p, std::size_t e) {
+    if (m_text.compare(p, 4, "<!--") == 0) {
+      std::size_t close = m_text.substr(0, e).find("-->", p + 4);
+      if (close == std::string_view::npos) return p + 4;  // not a comment: literal text
+      code_segment(p + 4, close);
+      return close + 3;
+    }
+    if (p + 2 < e && (m_text[p + 1] == 'a' || m_text[p + 1] == 'A') && is_space(m_text[p + 2])) {
+      return anchor(p, e);
+    }
+    return p + 1;
+  }
+
+  std::size_t anchor(std::size_t p, std::size_t e) {
+    std::size_t le = line_end(m_text, p, e);
+    std::size_t gt = m_text.substr(0, le).find('>', p);
+    if (gt == std::string_view::npos) return p + 1;
+    std::string_view tag = m_text.substr(p, gt + 1 - p);
+    if (tag.find("yt-timestamp") == std::string_view::npos) return gt + 1;
+
+    std::vector<Attr> attrs;
+    bool well_formed = parse_attributes(tag, attrs);
+    std::string_view cls, data_t;
+    bool has_data_t = false;
+    if (well_formed) {
+      for (const Attr& a : attrs) {
+        if (a.name == "class") cls = a.value;
+        if (a.name == "data-t") data_t = a.value, has_data_t = true;
+      }
+    }
+    if (!well_formed || !has_class(cls, "yt-timestamp")) {
+      data_t = loose_data_t(tag);
+      has_data_t = !data_t.empty();
+      diag(p, Severity::warning, "malformed-anchor",
+           has_data_t ? "timestamp link markup is not in the usual form "
+                        "<a class=\"yt-timestamp\" data-t=\"...\">; it may not render as a link"
+                      : "timestamp link has no readable data-t attribute; it is ignored");
+      if (!has_data_t) return gt + 1;
+    } else if (!has_data_t) {
+      diag(p, Severity::warning, "malformed-anchor",
+           "timestamp link has no data-t attribute; it is ignored");
+      return gt + 1;
+    }
+
+    TimestampAnchor a;
+    a.pos = m_lines.at(p);
+    a.data_t = std::string(data_t);
+    std::size_t after;
+    std::size_t close = find_ci(m_text.substr(0, le), "</a>", gt + 1);
+    std::string_view label;
+    if (close == std::string_view::npos) {
+      // Take a bracketed label if there is one; the link never closes.
+      std::size_t lb = gt + 1;
+      std::size_t rb = lb < le && m_text[lb] == '[' ? m_text.substr(0, le).find(']', lb) : lb;
+      if (rb == std::string_view::npos) rb = lb;
+      after = rb == lb ? lb : rb + 1;
+      label = m_text.substr(lb, after - lb);
+      diag(p, Severity::warning, "malformed-anchor", "timestamp link is not closed with </a>");
+    } else {
+      label = m_text.substr(gt + 1, close - gt - 1);
+      after = close + 4;
+    }
+    label = trim(label);
+    if (label.size() >= 2 && label.front() == '[' && label.back() == ']') {
+      label = trim(label.substr(1, label.size() - 2));
+    }
+    a.label = std::string(label);
+    check_times(a, p);
+    m_out.anchors.push_back(std::move(a));
+    return after;
+  }
+
+  void check_times(TimestampAnchor& a, std::size_t p) {
+    std::string_view dt = trim(a.data_t);
+    TimeParse t = parse_time(dt);
+    if (!t.seconds && !dt.empty() &&
+        std::all_of(dt.begin(), dt.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+        dt.size() <= 9) {
+      t.seconds = std::stoll(std::string(dt));  // bare seconds: unusual but unambiguous
+    }
+    if (!t.seconds) {
+      diag(p, Severity::error, "invalid-timestamp",
+           "data-t \"" + a.data_t + "\" " + std::string(describe(t.error)));
+      return;
+    }
+    a.seconds = t.seconds;
+    if (a.label.empty()) {
+      diag(p, Severity::warning, "malformed-anchor",
+           "timestamp link has an empty label, so nothing shows in the rendered note");
+      return;
+    }
+    TimeParse l = parse_time(a.label);
+    if (!l.seconds) {
+      diag(p, Severity::warning, "timestamp-label-mismatch",
+           "label \"" + a.label + "\" is not a time, but data-t is " + format_hms(*t.seconds));
+    } else if (*l.seconds != *t.seconds) {
+      diag(p, Severity::warning, "timestamp-label-mismatch",
+           "label " + a.label + " is not data-t " + a.data_t + " (" +
+               format_hms(*l.seconds) + " shown, " + format_hms(*t.seconds) + " linked)");
+    } else if (a.label != dt) {
+      diag(p, Severity::info, "timestamp-label-mismatch",
+           "label " + a.label + " and data-t " + a.data_t +
+               " are the same instant written differently");
+    }
+  }
+
+  std::string_view m_text;
+  const LineIndex& m_lines;
+  ScanOutput& m_out;
+  // m_failed_span[n]: no closing backtick run of length n exists before this offset.
+  std::array<std::size_t, 16> m_failed_span{};
+};
+
+}  // namespace
+
+WikiLink split_wikilink(std::string_view inner) {
+  WikiLink link;
+  std::size_t bar = inner.find('|');
+  std::string_view target_part = inner;
+  if (bar != std::string_view::npos) {
+    std::size_t cut = bar > 0 && inner[bar - 1] == '\\' ? bar - 1 : bar;
+    target_part = inner.substr(0, cut);
+    link.alias = std::string(trim(inner.substr(bar + 1)));
+    link.has_alias = true;
+  }
+  std::size_t hash = target_part.find('#');
+  if (hash != std::string_view::npos) {
+    link.fragment = std::string(trim(target_part.substr(hash + 1)));
+    target_part = target_part.substr(0, hash);
+  }
+  link.target = std::string(trim(target_part));
+  return link;
+}
+
+ScanOutput scan_inline(std::string_view text, std::size_t begin, std::size_t end,
+                       const std::vector<CodeBlock>& code, const LineIndex& lines) {
+  ScanOutput out;
+  Scanner scanner(text, lines, out);
+  std::size_t p = begin;
+  for (const CodeBlock& block : code) {
+    if (block.end <= p) continue;
+    if (block.begin > p) scanner.text_segment(p, std::min<std::size_t>(block.begin, end));
+    scanner.code_segment(std::max<std::size_t>(block.begin, p), std::min<std::size_t>(block.end, end));
+    p = block.end;
+    if (p >= end) break;
+  }
+  if (p < end) scanner.text_segment(p, end);
+  return out;
+}
+
+std::string plain_text(std::string_view md) {
+  std::string out;
+  out.reserve(md.size());
+  std::size_t i = 0;
+  while (i < md.size()) {
+    char c = md[i];
+    if (c == '[' && md.compare(i, 2, "[[") == 0) {
+      std::size_t close = md.find("]]", i + 2);
+      if (close != std::string_view::npos) {
+        WikiLink l = split_wikilink(md.substr(i + 2, close - i - 2));
+        out += l.has_alias && !l.alias.empty() ? l.alias : l.target;
+        i = close + 2;
+        continue;
+      }
+    }
+    if (c == '<') {
+      if (md.size() - i >= 3 && (md[i + 1] == 'a' || md[i + 1] == 'A') && is_space(md[i + 2])) {
+        std::size_t close = find_ci(md, "</a>", i);
+        if (close != std::string_view::npos) {
+          i = close + 4;
+          continue;
+        }
+      }
+      std::size_t gt = md.find('>', i);
+      if (gt != std::string_view::npos && gt > i + 1 &&
+          (std::isalpha(static_cast<unsigned char>(md[i + 1])) || md[i + 1] == '/')) {
+        i = gt + 1;
+        continue;
+      }
+    }
+    if (c == '*' || c == '`' || (c == '_' && md.compare(i, 2, "__") == 0)) {
+      i += c == '_' ? 2 : 1;
+      continue;
+    }
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    if (c == ' ' && (out.empty() || out.back() == ' ')) {
+      ++i;
+      continue;
+    }
+    out += c;
+    ++i;
+  }
+  while (!out.empty() && (out.back() == ' ' || out.back() == ',' || out.back() == ';')) out.pop_back();
+  return out;
+}
+
+}  // namespace tkb

@@ -1,0 +1,144 @@
+#include "tkb/text.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace tkb {
+
+LineIndex::LineIndex(std::string_view text) {
+  m_starts.reserve(text.size() / 64 + 1);
+  m_starts.push_back(0);
+  const char* base = text.data();
+  const char* end = base + text.size();
+  for (const char* p = base; (p = static_cast<const char*>(std::memchr(p, '\n', end - p)));) {
+    ++p;
+    m_starts.push_back(static_cast<std::uint32_t>(p - base));
+  }
+}
+
+Position LineIndex::at(std::size_t offset) const {
+  auto it = std::upper_bound(m_starts.begin(), m_starts.end(), offset);
+  auto line = static_cast<std::uint32_t>(it - m_starts.begin());
+  return Position{static_cast<std::uint32_t>(offset), line,
+                  static_cast<std::uint32_t>(offset - m_starts[line - 1] + 1)};
+}
+
+std::string_view trim(std::string_view s) {
+  const char* ws = " \t\r\n\f\v";
+  auto b = s.find_first_not_of(ws);
+  if (b == std::string_view::npos) return {};
+  auto e = s.find_last_not_of(ws);
+  return s.substr(b, e - b + 1);
+}
+
+std::string to_lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+namespace {
+
+// Length of the UTF-8 sequence starting at s[i] when it is one of the invisible characters
+// that loose keys drop, else 0.
+std::size_t invisible_length(std::string_view s, std::size_t i) {
+  auto u = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  if (u(0) == 0xC2 && i + 1 < s.size() && u(1) == 0xAD) return 2;  // soft hyphen
+  if (u(0) == 0xE2 && i + 2 < s.size() && u(1) == 0x80) {
+    unsigned c = u(2);
+    if ((c >= 0x8B && c <= 0x8F) || (c >= 0xAA && c <= 0xAE)) return 3;  // ZW*, LRM, bidi
+  }
+  if (u(0) == 0xE2 && i + 2 < s.size() && u(1) == 0x81) {
+    unsigned c = u(2);
+    if (c == 0xA0 || (c >= 0xA6 && c <= 0xA9)) return 3;  // word joiner, bidi isolates
+  }
+  if (u(0) == 0xEF && i + 2 < s.size() && u(1) == 0xBB && u(2) == 0xBF) return 3;  // BOM
+  return 0;
+}
+
+}  // namespace
+
+std::string loose_key(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if (c >= 'A' && c <= 'Z') out += static_cast<char>(c - 'A' + 'a');
+      else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out += static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    if (std::size_t n = invisible_length(s, i)) {
+      i += n;
+      continue;
+    }
+    out += static_cast<char>(c);
+    ++i;
+  }
+  return out;
+}
+
+std::string slugify(std::string_view title) {
+  std::string out;
+  out.reserve(title.size());
+  for (char c : title) {
+    if (c >= 'A' && c <= 'Z') out += static_cast<char>(c - 'A' + 'a');
+    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out += c;
+    else if (c == ' ') out += '_';
+  }
+  return out;
+}
+
+bool is_valid_utf8(std::string_view s) {
+  std::size_t i = 0, n = s.size();
+  while (i < n) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len;
+    std::uint32_t cp;
+    if ((c & 0xE0) == 0xC0) len = 2, cp = c & 0x1F;
+    else if ((c & 0xF0) == 0xE0) len = 3, cp = c & 0x0F;
+    else if ((c & 0xF8) == 0xF0) len = 4, cp = c & 0x07;
+    else return false;
+    if (i + len > n) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t max) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > max) return max + 1;
+  std::vector<std::size_t> row(a.size() + 1);
+  for (std::size_t i = 0; i <= a.size(); ++i) row[i] = i;
+  for (std::size_t j = 1; j <= b.size(); ++j) {
+    std::size_t diag = row[0];
+    row[0] = j;
+    std::size_t best = row[0];
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+      std::size_t up = row[i];
+      row[i] = std::min({row[i] + 1, row[i - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+      best = std::min(best, row[i]);
+    }
+    if (best > max) return max + 1;
+  }
+  return std::min(row[a.size()], max + 1);
+}
+
+}  // namespace tkb

@@ -1,0 +1,79 @@
+#include "tkb/timestamp.hpp"
+
+#include <cstdio>
+
+namespace tkb {
+
+TimeParse parse_time(std::string_view text) {
+  TimeParse result;
+  if (text.empty()) return result;
+  std::int64_t fields[3];
+  int count = 0;
+  std::size_t i = 0;
+  while (true) {
+    if (count == 3) {
+      result.error = TimeError::too_many_fields;
+      return result;
+    }
+    std::size_t start = i;
+    std::int64_t value = 0;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      if (i - start >= 9) {  // far beyond any video; refuse rather than overflow
+        result.error = TimeError::field_out_of_range;
+        return result;
+      }
+      value = value * 10 + (text[i] - '0');
+      ++i;
+    }
+    if (i == start) {
+      result.error = TimeError::not_numeric;
+      return result;
+    }
+    fields[count++] = value;
+    if (i == text.size()) break;
+    if (text[i] != ':') {
+      result.error = TimeError::not_numeric;
+      return result;
+    }
+    ++i;
+  }
+  if (count == 1) {
+    result.error = TimeError::not_numeric;  // a bare number is not a timestamp
+    return result;
+  }
+  // The last two fields are minutes and seconds (of an hour-less MM:SS, minutes may exceed 59).
+  std::int64_t secs = fields[count - 1], mins = fields[count - 2];
+  if (secs >= 60 || (count == 3 && mins >= 60)) {
+    result.error = TimeError::field_out_of_range;
+    return result;
+  }
+  std::int64_t hours = count == 3 ? fields[0] : 0;
+  result.seconds = hours * 3600 + mins * 60 + secs;
+  return result;
+}
+
+std::string_view describe(TimeError e) {
+  switch (e) {
+    case TimeError::empty: return "is empty";
+    case TimeError::not_numeric: return "is not of the form HH:MM:SS or MM:SS";
+    case TimeError::too_many_fields: return "has more than three fields";
+    case TimeError::field_out_of_range: return "has a minutes or seconds field of 60 or more";
+  }
+  return "is invalid";
+}
+
+std::string format_hms(std::int64_t seconds) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", static_cast<long long>(seconds / 3600),
+                static_cast<long long>(seconds / 60 % 60), static_cast<long long>(seconds % 60));
+  return buf;
+}
+
+std::string youtube_url(std::string_view video_id, std::optional<std::int64_t> seconds) {
+  std::string url = "https://www.youtube.com/watch?v=";
+  url += video_id;
+  if (seconds) url += "&t=" + std::to_string(*seconds) + "s";
+  return url;
+}
+
+}  // namespace tkb
