@@ -41,6 +41,10 @@ class Resolver {
   // Resolve `target` as written in a link of note `from` (-1: no source note).
   Resolution resolve(std::string_view target, int from = -1) const;
 
+  // Resolve a parsed link: like resolve(), but a link with neither target nor #fragment
+  // (`[[ | text]]`) goes nowhere.
+  Resolution resolve_link(const WikiLink& link, int from) const;
+
   // Up to `n` note paths whose names are nearest to `target`, nearest first.
   std::vector<std::string> suggest(std::string_view target, std::size_t n = 3) const;
 

@@ -21,7 +21,7 @@ int run_links(Context& ctx, const LinksOptions& o) {
   auto w = make_writer(o.format, ctx.out, {"line", "column", "raw", "target", "rule"},
                        output_options(ctx));
   for (const WikiLink& l : notes[note].links) {
-    Resolution r = loaded.resolver->resolve(l.target, note);
+    Resolution r = loaded.resolver->resolve_link(l, note);
     Cell target = r.resolved() ? Cell(notes[r.note].path) : Cell(std::monostate{});
     if (!r.resolved() && o.format != Format::json) {
       target = std::string(r.ambiguous() ? "(ambiguous)" : (l.target.empty() && l.fragment.empty()) ? "(empty)" : "(broken)");

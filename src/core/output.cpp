@@ -90,6 +90,7 @@ class TableWriter : public RecordWriter {
         line += r[i];
         if (i + 1 < r.size()) line.append(width[i] - display_width(r[i]) + 2, ' ');
       }
+      while (!line.empty() && line.back() == ' ') line.pop_back();
       m_out << line << '\n';
     }
     m_out.flush();

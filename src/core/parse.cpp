@@ -91,10 +91,15 @@ std::string sentence_before(std::string_view text, std::size_t offset) {
     }
     break;
   }
-  // The sentence starts after the last ". ", "! " or "? " outside a wikilink.
+  // The sentence starts after an earlier anchor on the line (the text between two anchors is
+  // what the later one cites), or after the last ". ", "! " or "? " outside a wikilink.
   std::size_t start = 0;
+  if (std::size_t close = seg.rfind("</a>"); close != std::string_view::npos) {
+    start = close + 4;
+    while (start < seg.size() && std::strchr(" \t.,;:!?", seg[start])) ++start;
+  }
   int depth = 0;
-  for (std::size_t i = 0; i + 1 < seg.size(); ++i) {
+  for (std::size_t i = start; i + 1 < seg.size(); ++i) {
     if (seg[i] == '[' && seg[i + 1] == '[') ++depth, ++i;
     else if (seg[i] == ']' && seg[i + 1] == ']') depth = std::max(0, depth - 1), ++i;
     else if (depth == 0 && (seg[i] == '.' || seg[i] == '!' || seg[i] == '?') && seg[i + 1] == ' ')

@@ -118,6 +118,11 @@ Resolution Resolver::resolve(std::string_view raw_target, int from) const {
   return r;
 }
 
+Resolution Resolver::resolve_link(const WikiLink& link, int from) const {
+  if (trim(link.target).empty() && link.fragment.empty()) return {};
+  return resolve(link.target, from);
+}
+
 std::vector<std::string> Resolver::suggest(std::string_view target, std::size_t n) const {
   std::string key = loose_key(target);
   if (key.empty()) return {};
@@ -149,7 +154,7 @@ LinkTable resolve_all(const KnowledgeBase& kb, const Resolver& resolver) {
     const Note& n = kb.notes[i];
     t.links[i].reserve(n.links.size());
     for (int k = 0; k < static_cast<int>(n.links.size()); ++k) {
-      Resolution r = resolver.resolve(n.links[k].target, i);
+      Resolution r = resolver.resolve_link(n.links[k], i);
       if (r.note >= 0) t.backlinks[r.note].emplace_back(i, k);
       t.links[i].push_back(std::move(r));
     }
