@@ -177,8 +177,9 @@ def make_title(rng):
     r = rng.random()
     if r < 0.08:  # "Churchill's application of history"
         w = t.split(" ")
-        i = rng.randrange(len(w))
-        w[i] += "'s"
+        ok = [i for i in range(len(w) - 1) if w[i] not in TITLE_LINK and w[i + 1] not in TITLE_LINK]
+        if ok:
+            w[rng.choice(ok)] += "'s"
         t = " ".join(w)
     elif r < 0.12:
         t = t.replace(" ", "-", 1)
@@ -222,6 +223,7 @@ class Plan:
         rng = random.Random("gen_kb:%s:plan" % seed)
         self.seed = seed
         self.pool = [make_sentence(rng) for _ in range(20000)]
+        self.mean_len = sum(len(x) for x in self.pool) / len(self.pool)
 
         # Channel sizes: about 100 notes each, exactly `notes` in total.
         sizes = []
@@ -231,7 +233,8 @@ class Plan:
             left -= n
             sizes.append(n)
         if len(sizes) > 1 and sizes[-1] < 40:
-            sizes[-2] += sizes.pop()
+            last = sizes.pop()
+            sizes[-1] += last
 
         self.channels = []  # name
         self.videos = []    # per channel: [(video id, video title, [note index, ...])]
@@ -336,8 +339,9 @@ def note_text(rng, plan, ci, ni):
     anchors = max(20, min(60, round(size / 250 * rng.uniform(0.8, 1.25))))
     links = rng.randint(5, 20)
     # Budget for prose once anchors (~60 B), links (~50 B) and headings are paid for.
-    budget = size - 200 - anchors * 62 - links * 50
-    nsent = max(anchors + 2, budget // 125)
+    # Aim a little low; the last paragraphs top the note up to its size.
+    budget = size - 250 - anchors * 62 - links * 60
+    nsent = max(anchors + 2, int(budget / (plan.mean_len + 8) * 0.95))
     sents = rng.choices(plan.pool, k=nsent)
 
     # Links go inside sentences, after a word in the first half.
@@ -370,7 +374,7 @@ def note_text(rng, plan, ci, ni):
         ftitle = title
     out = ["---\ntitle: %s\nvideoId: %s\n---\n\nFrom: [[%s]] <br/> \n" % (ftitle, vid, plan.channels[ci])]
     code_at = rng.randrange(nsent) if rng.random() < 0.02 else -1
-    callouts = rng.choice((0, 0, 0, 1, 1, 2))
+    callouts = rng.choice((0, 0, 0, 0, 0, 0, 0, 1, 1, 2))
     callout_at = set(rng.sample(range(nsent), min(callouts, nsent)))
     i = 0
     para = 0
@@ -395,6 +399,11 @@ def note_text(rng, plan, ci, ni):
                 out.append("\n" + code_block(rng) + "\n")
         i += len(chunk)
         para += 1
+    have = sum(len(x) for x in out)
+    while have < size:
+        chunk = "\n" + " ".join(x + "." for x in rng.choices(plan.pool, k=rng.randint(1, 4))) + "\n"
+        out.append(chunk)
+        have += len(chunk)
     return "".join(out)
 
 

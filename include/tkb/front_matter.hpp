@@ -18,6 +18,10 @@ struct FrontMatterResult {
 
 // Parse the front matter at the start of `text` (a UTF-8 BOM before it is allowed).
 // Never throws: YAML errors become `yaml-error` diagnostics with the position yaml-cpp gives.
-FrontMatterResult parse_front_matter(std::string_view text, const LineIndex& lines);
+// Front matter made only of `key: plain value` lines is read without yaml-cpp (the common
+// case, and much faster); anything else, or `always_yaml`, goes through yaml-cpp. Both give
+// the same result where the fast reader answers (tested on fixtures and the corpus).
+FrontMatterResult parse_front_matter(std::string_view text, const LineIndex& lines,
+                                     bool always_yaml = false);
 
 }  // namespace tkb

@@ -9,8 +9,12 @@
 namespace tkb {
 
 struct ParseOptions {
-  // Force the full Markdown parse even where the fast scanner could settle the structure.
+  // Use cmark-gfm and yaml-cpp for every note, even where the fast scanners settle the
+  // structure on their own (the fast paths are proven equal to these by tests).
   bool always_full_markdown = false;
+  // Compute each anchor's sentence (TimestampAnchor::text). Commands that do not print it
+  // skip the work.
+  bool anchor_text = true;
 };
 
 // Parse the note at `path` (relative to the root, used for diagnostics and `id`/`folder`).

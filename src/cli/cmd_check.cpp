@@ -6,7 +6,7 @@
 namespace tkb::cli {
 
 int run_check(Context& ctx, const CheckOptions& o) {
-  Loaded loaded = load(ctx, /*report_problems=*/false);  // every problem is a finding here
+  Loaded loaded = load(ctx, {.report_problems = false});  // every problem is a finding here
   LinkTable table = resolve_all(loaded.kb, *loaded.resolver);
   std::vector<Diagnostic> findings = run_checks(loaded.kb, *loaded.resolver, table);
 

@@ -10,7 +10,7 @@
 namespace tkb::cli {
 
 int run_timestamps(Context& ctx, const TimestampsOptions& o) {
-  Loaded loaded = load(ctx);
+  Loaded loaded = load(ctx, {.anchor_text = true});
   const auto& notes = loaded.kb.notes;
   std::set<std::string> videos(o.videos.begin(), o.videos.end());
   for (const std::string& v : videos) {

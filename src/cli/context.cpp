@@ -32,20 +32,21 @@ std::string find_root(const std::string& given) {
 
 }  // namespace
 
-Loaded load(const Context& ctx, bool report_problems) {
+Loaded load(const Context& ctx, LoadWants wants) {
   Loaded loaded;
   loaded.root = find_root(ctx.global.root);
   auto start = std::chrono::steady_clock::now();
   auto fs = make_disk_file_system(loaded.root);
   LoadOptions options;
   options.jobs = ctx.global.jobs;
+  options.parse.anchor_text = wants.anchor_text;
   loaded.kb = load_knowledge_base(*fs, options);
   loaded.resolver = std::make_unique<Resolver>(loaded.kb);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                 std::chrono::steady_clock::now() - start).count();
   log::info("loaded " + std::to_string(loaded.kb.notes.size()) + " notes from " + loaded.root +
             " in " + std::to_string(ms) + " ms");
-  if (report_problems && !ctx.global.quiet) {
+  if (wants.report_problems && !ctx.global.quiet) {
     // Notes that could not be read change every command's answer: say so on stderr.
     for (const Diagnostic& d : loaded.kb.diagnostics) {
       if (d.severity != Severity::info) ctx.err << format_diagnostic(d) << '\n';

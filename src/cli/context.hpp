@@ -25,9 +25,15 @@ struct Loaded {
   std::unique_ptr<Resolver> resolver;
 };
 
+// What a command needs from loading.
+struct LoadWants {
+  bool report_problems = true;  // unreadable notes and broken front matter to stderr
+  bool anchor_text = false;     // each anchor's sentence (only `timestamps` prints it)
+};
+
 // Find the root (-C, else the nearest ancestor with .tkb.yaml, else the current folder),
 // load every note, and report to stderr the notes that could not be read (unless -q).
-Loaded load(const Context& ctx, bool report_problems = true);
+Loaded load(const Context& ctx, LoadWants wants = {});
 
 // The note a user named: a path relative to the root (with or without .md), or any link
 // target that resolves. Throws tkb::Error (exit 2) with suggestions when nothing matches.

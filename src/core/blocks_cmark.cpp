@@ -18,28 +18,10 @@ struct IterDeleter {
 
 bool is_space(char c) { return c == ' ' || c == '\t'; }
 
-// The text of an ATX heading line starting at `p` (its first '#'), markers removed.
-std::pair<std::size_t, std::size_t> atx_text(std::string_view text, std::size_t p) {
-  std::size_t eol = text.find('\n', p);
-  if (eol == std::string_view::npos) eol = text.size();
-  std::size_t b = p;
-  while (b < eol && text[b] == '#') ++b;
-  while (b < eol && is_space(text[b])) ++b;
-  std::size_t e = eol;
-  while (e > b && (is_space(text[e - 1]) || text[e - 1] == '\r')) --e;
-  // An optional closing sequence of '#' preceded by a space.
-  std::size_t h = e;
-  while (h > b && text[h - 1] == '#') --h;
-  if (h < e && (h == b || is_space(text[h - 1]))) {
-    e = h;
-    while (e > b && is_space(text[e - 1])) --e;
-  }
-  return {b, e};
-}
-
 }  // namespace
 
-BlockStructure scan_blocks(std::string_view text, std::size_t body_offset, const LineIndex& lines) {
+BlockStructure scan_blocks_full(std::string_view text, std::size_t body_offset,
+                                const LineIndex& lines) {
   BlockStructure out;
   std::string body(text.substr(body_offset));
   // cmark ends a line at a lone CR too; tkb counts lines by '\n' only. Blank lone CRs so the
@@ -93,7 +75,7 @@ BlockStructure scan_blocks(std::string_view text, std::size_t body_offset, const
       std::size_t col = static_cast<std::size_t>(std::max(cmark_node_get_start_column(node), 1));
       std::size_t p = line_begin(sl) + col - 1;
       if (p < text.size() && text[p] == '#') {
-        auto [b, e] = atx_text(text, p);
+        auto [b, e] = atx_heading_text(text, p);
         h.begin = static_cast<std::uint32_t>(b), h.end = static_cast<std::uint32_t>(e);
       } else {  // setext: the text lines above the underline
         std::size_t b = std::min(p, text.size());

@@ -3,6 +3,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -40,9 +41,78 @@ std::string_view node_kind(const YAML::Node& n) {
   }
 }
 
+bool plain_key_char(char c, bool first) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' ||
+         (!first && ((c >= '0' && c <= '9') || c == '-'));
+}
+
+// A value YAML reads as exactly these characters: a plain scalar with no indicator, comment,
+// nested mapping or special meaning, or a quoted one with nothing to unescape.
+bool simple_value(std::string_view v, std::string& out) {
+  if (v.empty()) return false;
+  if (v.front() == '"' || v.front() == '\'') {
+    char q = v.front();
+    if (v.size() < 2 || v.back() != q) return false;
+    std::string_view inner = v.substr(1, v.size() - 2);
+    if (inner.find(q) != std::string_view::npos || inner.find('\\') != std::string_view::npos) {
+      return false;
+    }
+    out.assign(inner);
+    return true;
+  }
+  static const std::string_view kIndicators = "[]{},#&*!|>%@`\"'";
+  if (kIndicators.find(v.front()) != std::string_view::npos) return false;
+  if ((v.front() == '-' || v.front() == '?' || v.front() == ':') &&
+      (v.size() == 1 || v[1] == ' ')) {
+    return false;
+  }
+  if (v.find(": ") != std::string_view::npos || v.find(" #") != std::string_view::npos ||
+      v.back() == ':' || v.find('\t') != std::string_view::npos) {
+    return false;
+  }
+  if (v == "~" || v == "null" || v == "Null" || v == "NULL") return false;  // YAML null
+  for (char c : v) {
+    if (static_cast<unsigned char>(c) < 0x20) return false;
+  }
+  out.assign(v);
+  return true;
+}
+
+// Read `key: value` lines without yaml-cpp. nullopt: let yaml-cpp decide.
+std::optional<std::vector<FrontMatterEntry>> read_simple(std::string_view text, std::size_t begin,
+                                                         std::size_t end, const LineIndex& lines) {
+  std::vector<FrontMatterEntry> entries;
+  for (std::size_t pos = begin; pos < end;) {
+    std::size_t next;
+    std::string_view line = line_at(text, pos, &next);
+    if (next > end) next = end;
+    while (!line.empty() && (line.back() == ' ')) line.remove_suffix(1);
+    if (line.empty()) {
+      pos = next;
+      continue;
+    }
+    std::size_t k = 0;
+    while (k < line.size() && plain_key_char(line[k], k == 0)) ++k;
+    if (k == 0 || k + 1 >= line.size() || line[k] != ':' || line[k + 1] != ' ') return std::nullopt;
+    std::size_t v = k + 1;
+    while (v < line.size() && line[v] == ' ') ++v;
+    FrontMatterEntry e;
+    e.key.assign(line.substr(0, k));
+    if (!simple_value(line.substr(v), e.value)) return std::nullopt;
+    for (const FrontMatterEntry& prior : entries) {
+      if (prior.key == e.key) return std::nullopt;  // yaml-cpp's path reports duplicates
+    }
+    e.pos = lines.at(pos);
+    entries.push_back(std::move(e));
+    pos = next;
+  }
+  return entries;
+}
+
 }  // namespace
 
-FrontMatterResult parse_front_matter(std::string_view text, const LineIndex& lines) {
+FrontMatterResult parse_front_matter(std::string_view text, const LineIndex& lines,
+                                     bool always_yaml) {
   FrontMatterResult r;
   std::size_t start = 0;
   if (text.substr(0, 3) == "\xEF\xBB\xBF") start = 3;
@@ -68,6 +138,13 @@ FrontMatterResult parse_front_matter(std::string_view text, const LineIndex& lin
                                  "note is read as body"));
     r.body_offset = yaml_begin;
     return r;
+  }
+
+  if (!always_yaml) {
+    if (auto entries = read_simple(text, yaml_begin, yaml_end, lines)) {
+      r.front_matter.entries = std::move(*entries);
+      return r;
+    }
   }
 
   const std::uint32_t first_line = lines.at(yaml_begin).line;

@@ -111,7 +111,6 @@ std::string sentence_before(std::string_view text, std::size_t offset) {
 }  // namespace
 
 Note parse_note(std::string_view text, std::string path, const ParseOptions& options) {
-  (void)options;
   Note note;
   note.path = std::move(path);
   note.size = text.size();
@@ -133,7 +132,7 @@ Note parse_note(std::string_view text, std::string path, const ParseOptions& opt
          "bytes that are not valid UTF-8; names and text around them may show wrongly"});
   }
 
-  FrontMatterResult fm = parse_front_matter(text, lines);
+  FrontMatterResult fm = parse_front_matter(text, lines, options.always_full_markdown);
   note.front_matter = std::move(fm.front_matter);
   for (Diagnostic& d : fm.diagnostics) add(std::move(d));
   if (const FrontMatterEntry* e = note.front_matter.find("title")) note.title = e->value;
@@ -142,7 +141,9 @@ Note parse_note(std::string_view text, std::string path, const ParseOptions& opt
     note.aliases = e->is_scalar ? std::vector<std::string>{e->value} : e->items;
   }
 
-  BlockStructure blocks = scan_blocks(text, fm.body_offset, lines);
+  std::optional<BlockStructure> fast;
+  if (!options.always_full_markdown) fast = scan_blocks_fast(text, fm.body_offset, lines);
+  BlockStructure blocks = fast ? std::move(*fast) : scan_blocks_full(text, fm.body_offset, lines);
   for (const HeadingBlock& h : blocks.headings) {
     note.headings.push_back(Heading{h.level, std::string(text.substr(h.begin, h.end - h.begin)),
                                     lines.at(h.begin)});
@@ -163,7 +164,7 @@ Note parse_note(std::string_view text, std::string path, const ParseOptions& opt
     if (it != note.headings.end() && it->pos.line == a.pos.line) {
       a.heading = static_cast<int>(it - note.headings.begin());
     }
-    a.text = sentence_before(text, a.pos.offset);
+    if (options.anchor_text) a.text = sentence_before(text, a.pos.offset);
   }
 
   // The `From: [[channel]]` line: the first body line before any heading that starts so.

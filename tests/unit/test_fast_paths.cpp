@@ -1,0 +1,84 @@
+// The fast block scanner and the fast front-matter reader must give exactly what cmark-gfm
+// and yaml-cpp give, wherever they answer. Checked on every fixture, the sample notes and,
+// when it is present, the real corpus.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "tkb/blocks.hpp"
+#include "tkb/front_matter.hpp"
+#include "tkb/knowledge_base.hpp"
+#include "tkb/parse.hpp"
+
+namespace {
+
+struct Tally {
+  int notes = 0, fast_blocks = 0, fast_front_matter = 0;
+};
+
+void compare_tree(const std::string& root, Tally& tally) {
+  auto fs = tkb::make_disk_file_system(root);
+  std::vector<tkb::Diagnostic> problems;
+  for (const std::string& path : fs->list_notes(problems)) {
+    std::string error;
+    auto text = fs->read(path, 64u << 20, error);
+    if (!text || text->find('\0') != std::string::npos) continue;
+    INFO(root << "/" << path);
+    ++tally.notes;
+    tkb::LineIndex lines(*text);
+    tkb::FrontMatterResult yaml = tkb::parse_front_matter(*text, lines, true);
+    tkb::FrontMatterResult fast_fm = tkb::parse_front_matter(*text, lines, false);
+    REQUIRE(fast_fm.body_offset == yaml.body_offset);
+    REQUIRE(fast_fm.front_matter.entries.size() == yaml.front_matter.entries.size());
+    for (std::size_t i = 0; i < yaml.front_matter.entries.size(); ++i) {
+      const auto& a = fast_fm.front_matter.entries[i];
+      const auto& b = yaml.front_matter.entries[i];
+      CHECK(a.key == b.key);
+      CHECK(a.value == b.value);
+      CHECK(a.is_scalar == b.is_scalar);
+      CHECK(a.pos == b.pos);
+    }
+    CHECK(fast_fm.diagnostics.size() == yaml.diagnostics.size());
+
+    tkb::BlockStructure full = tkb::scan_blocks_full(*text, yaml.body_offset, lines);
+    auto fast = tkb::scan_blocks_fast(*text, yaml.body_offset, lines);
+    if (fast) {
+      ++tally.fast_blocks;
+      CHECK(fast->code == full.code);
+      CHECK(fast->headings == full.headings);
+    }
+    // The whole model is the same either way.
+    tkb::Note quick = tkb::parse_note(*text, path);
+    tkb::Note slow = tkb::parse_note(*text, path, {.always_full_markdown = true});
+    CHECK(quick.links.size() == slow.links.size());
+    CHECK(quick.code_links.size() == slow.code_links.size());
+    CHECK(quick.anchors.size() == slow.anchors.size());
+    CHECK(quick.headings.size() == slow.headings.size());
+    CHECK(quick.diagnostics.size() == slow.diagnostics.size());
+  }
+}
+
+}  // namespace
+
+TEST_CASE("fast scanners equal cmark-gfm and yaml-cpp on fixtures and sample notes",
+          "[fast-path]") {
+  Tally tally;
+  compare_tree(TKB_FIXTURES "/basic", tally);
+  compare_tree(TKB_FIXTURES "/problems", tally);
+  compare_tree(TKB_NOTES, tally);
+  CHECK(tally.notes >= 40);
+  CHECK(tally.fast_blocks > 0);
+}
+
+TEST_CASE("fast scanners equal cmark-gfm and yaml-cpp on the real corpus", "[fast-path][corpus]") {
+  std::string corpus = TKB_CORPUS;
+  if (!std::filesystem::is_directory(corpus)) {
+    WARN("corpus not found at " << corpus << ": nothing compared");
+    return;
+  }
+  Tally tally;
+  compare_tree(corpus, tally);
+  CHECK(tally.notes == 8305);
+  // Most notes must take the fast path, or it buys nothing.
+  CHECK(tally.fast_blocks > tally.notes * 9 / 10);
+}
