@@ -21,8 +21,8 @@ const std::vector<RuleInfo>& all_rules();
 const RuleInfo* find_rule(std::string_view name);
 
 // All findings for the knowledge base: the parser's per-note diagnostics, the loader's, and
-// the knowledge-base-level rules. Sorted with diagnostic_less.
-std::vector<Diagnostic> run_checks(const KnowledgeBase& kb, const Resolver& resolver,
-                                   const LinkTable& links);
+// the knowledge-base-level rules. Sorted with diagnostic_less. Links are resolved one at a
+// time as they are checked, so no table of every resolution is kept.
+std::vector<Diagnostic> run_checks(const KnowledgeBase& kb, const Resolver& resolver);
 
 }  // namespace tkb

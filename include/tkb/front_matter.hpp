@@ -12,7 +12,7 @@ namespace tkb {
 
 struct FrontMatterResult {
   FrontMatter front_matter;
-  std::size_t body_offset = 0;  // where the Markdown body starts
+  std::size_t body_offset = 0;          // where the Markdown body starts
   std::vector<Diagnostic> diagnostics;  // path left empty; positions in `text`
 };
 

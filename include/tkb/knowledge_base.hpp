@@ -20,9 +20,17 @@ class FileSystem {
   // Every `.md` file below the root, recursively, skipping hidden folders and files; sorted
   // by byte order. Problems met while walking (unreadable folders, loops) go to `problems`.
   virtual std::vector<std::string> list_notes(std::vector<Diagnostic>& problems) = 0;
+  // Read one file into `out` (its capacity is reused across calls). False with `error` set
+  // when it cannot be read or holds more than `max_bytes`.
+  virtual bool read_into(const std::string& path, std::uint64_t max_bytes, std::string& out,
+                         std::string& error) = 0;
   // The contents of one file, or nullopt with `error` set.
-  virtual std::optional<std::string> read(const std::string& path, std::uint64_t max_bytes,
-                                          std::string& error) = 0;
+  std::optional<std::string> read(const std::string& path, std::uint64_t max_bytes,
+                                  std::string& error) {
+    std::string out;
+    if (!read_into(path, max_bytes, out, error)) return std::nullopt;
+    return out;
+  }
 };
 
 // The real disk below `root`. Symbolic links are not followed.
@@ -31,11 +39,10 @@ std::unique_ptr<FileSystem> make_disk_file_system(const std::string& root);
 // An in-memory tree for tests: path -> contents.
 class MemoryFileSystem : public FileSystem {
  public:
-  explicit MemoryFileSystem(std::map<std::string, std::string> files)
-      : m_files(std::move(files)) {}
+  explicit MemoryFileSystem(std::map<std::string, std::string> files) : m_files(std::move(files)) {}
   std::vector<std::string> list_notes(std::vector<Diagnostic>& problems) override;
-  std::optional<std::string> read(const std::string& path, std::uint64_t max_bytes,
-                                  std::string& error) override;
+  bool read_into(const std::string& path, std::uint64_t max_bytes, std::string& out,
+                 std::string& error) override;
 
  private:
   std::map<std::string, std::string> m_files;
@@ -48,8 +55,8 @@ struct LoadOptions {
 };
 
 struct KnowledgeBase {
-  std::vector<Note> notes;               // sorted by path
-  std::vector<Diagnostic> diagnostics;   // problems loading files (not parsing them)
+  std::vector<Note> notes;              // sorted by path
+  std::vector<Diagnostic> diagnostics;  // problems loading files (not parsing them)
   // Index of the note with this exact relative path, or -1.
   int find_path(std::string_view path) const;
 };

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tkb/diagnostic.hpp"
@@ -26,18 +27,21 @@ struct FrontMatter {
   const FrontMatterEntry* find(std::string_view key) const;
 };
 
+// Text fields of headings, links and anchors are views into their Note's `pool`: they stay
+// valid as long as the Note lives, wherever it is moved.
+
 struct Heading {
-  int level = 0;     // 1..6
-  std::string text;  // as written, markers and surrounding spaces removed
-  Position pos;      // of the first '#' (or of the text for a setext heading)
+  int level = 0;          // 1..6
+  std::string_view text;  // as written, markers and surrounding spaces removed
+  Position pos;           // of the text
 };
 
 // `[[target#fragment|alias]]` or `![[...]]`.
 struct WikiLink {
-  std::string raw;       // the whole link as written, brackets included
-  std::string target;    // trimmed; empty for `[[#Heading]]`
-  std::string fragment;  // after '#', trimmed; starts with '^' for a block reference
-  std::string alias;     // after the first '|', trimmed
+  std::string_view raw;       // the whole link as written, brackets included
+  std::string_view target;    // trimmed; empty for `[[#Heading]]`
+  std::string_view fragment;  // after '#', trimmed; starts with '^' for a block reference
+  std::string_view alias;     // after the first '|', trimmed
   bool has_alias = false;
   bool embed = false;
   Position pos;  // of the first '[' (or the '!' of an embed)
@@ -45,30 +49,41 @@ struct WikiLink {
 
 // `<a class="yt-timestamp" data-t="00:01:02">[00:01:02]</a>`.
 struct TimestampAnchor {
-  std::string data_t;                  // the attribute as written
+  std::string_view data_t;              // the attribute as written
   std::optional<std::int64_t> seconds;  // parsed data-t, when valid
-  std::string label;                    // the link text, brackets removed
+  std::string_view label;               // the link text, brackets removed
   Position pos;                         // of the '<'
   int heading = -1;                     // index into Note::headings it sits under, or -1
-  std::string text;                     // the sentence the anchor closes, as plain text
+  std::string_view text;                // the sentence the anchor closes, as plain text
 };
 
 struct Note {
+  Note() = default;
+  Note(Note&&) = default;
+  Note& operator=(Note&&) = default;
+  Note(const Note&) = delete;  // views point into `pool`: a copy would share the old one
+  Note& operator=(const Note&) = delete;
+
   std::string path;    // relative to the root, '/'-separated, with `.md`
   std::string id;      // file stem
   std::string folder;  // relative folder, "" at the root
   FrontMatter front_matter;
-  std::string title;     // front-matter `title`, or "" when absent
-  std::string video_id;  // front-matter `videoId`, or "" when absent
+  std::string title;                 // front-matter `title`, or "" when absent
+  std::string video_id;              // front-matter `videoId`, or "" when absent
   std::vector<std::string> aliases;  // front-matter `aliases`
   std::string channel;               // target of the `From: [[channel]]` link, or ""
   int channel_link = -1;             // index into links of that link, or -1
   std::vector<Heading> headings;
   std::vector<WikiLink> links;       // outside code and comments
   std::vector<WikiLink> code_links;  // inside code or comments: not links, kept for `check`
+  // Every anchor, unless parsed with ParseOptions::keep_anchors off; the summary below is
+  // kept either way.
   std::vector<TimestampAnchor> anchors;
+  std::uint32_t anchor_count = 0;
+  std::optional<std::int64_t> first_seconds, last_seconds;  // over anchors with a valid data-t
   std::vector<Diagnostic> diagnostics;  // problems found while parsing this note
   std::uint64_t size = 0;               // bytes read
+  std::string pool;                     // the characters the views above point into
 };
 
 }  // namespace tkb

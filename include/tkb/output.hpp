@@ -5,13 +5,20 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
 namespace tkb {
 
 // A cell: null, boolean, integer, text, or a list of texts.
-using Cell = std::variant<std::monostate, bool, std::int64_t, std::string, std::vector<std::string>>;
+using Cell =
+    std::variant<std::monostate, bool, std::int64_t, std::string, std::vector<std::string>>;
+
+// A text cell from a view (model text fields are views into their note).
+inline Cell text_cell(std::string_view s) {
+  return std::string(s);
+}
 
 enum class Format { table, tsv, csv, json, paths };
 

@@ -15,6 +15,10 @@ struct ParseOptions {
   // Compute each anchor's sentence (TimestampAnchor::text). Commands that do not print it
   // skip the work.
   bool anchor_text = true;
+  // Keep every anchor in Note::anchors. Off, only the per-note summary (count, first, last)
+  // is kept: all anchor rules run while parsing, so `check`, `list` and `videos` need no more,
+  // and a 100,000-note knowledge base fits in a fraction of the memory.
+  bool keep_anchors = true;
 };
 
 // Parse the note at `path` (relative to the root, used for diagnostics and `id`/`folder`).

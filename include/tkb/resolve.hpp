@@ -2,6 +2,7 @@
 // Wikilink resolution: where `[[target]]` goes.
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -28,7 +29,9 @@ std::string_view to_string(MatchRule r);
 
 struct Resolution {
   MatchRule rule = MatchRule::none;
-  std::vector<int> candidates;  // every note the deciding rule found, sorted
+  // Every note the deciding rule found, ascending. A view into the Resolver's index: valid
+  // while the Resolver lives (one per loaded knowledge base), and costs no allocation.
+  std::span<const int> candidates;
   int note = -1;  // the chosen note: the only candidate, or the only one in the source's folder
   bool resolved() const { return note >= 0; }
   bool ambiguous() const { return note < 0 && candidates.size() > 1; }
@@ -49,8 +52,14 @@ class Resolver {
   std::vector<std::string> suggest(std::string_view target, std::size_t n = 3) const;
 
  private:
-  using Index = std::unordered_map<std::string, std::vector<int>>;
+  // Looked up by string_view without building a std::string.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using Index = std::unordered_map<std::string, std::vector<int>, Hash, std::equal_to<>>;
   const KnowledgeBase& m_kb;
+  std::vector<int> m_identity;  // 0..n-1: the candidates of a self link
   Index m_path, m_stem, m_stem_ci, m_loose, m_alias;
 };
 

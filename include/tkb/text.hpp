@@ -11,6 +11,8 @@
 namespace tkb {
 
 // Maps byte offsets of one text to 1-based line and column. Only '\n' ends a line.
+// Not for sharing between threads: at() remembers where it last looked, because callers
+// mostly ask in increasing order.
 class LineIndex {
  public:
   explicit LineIndex(std::string_view text);
@@ -20,6 +22,7 @@ class LineIndex {
 
  private:
   std::vector<std::uint32_t> m_starts;
+  mutable std::size_t m_hint = 0;  // index of the line last found
 };
 
 std::string_view trim(std::string_view s);

@@ -21,7 +21,8 @@ void add_format(CLI::App* cmd, Format& target, std::map<std::string, Format> for
                 const std::string& default_name) {
   std::string names;
   for (const auto& [name, f] : formats) names += (names.empty() ? "" : "|") + name;
-  cmd->add_option("--format", target, "output format: " + names + " (default: " + default_name + ")")
+  cmd->add_option("--format", target,
+                  "output format: " + names + " (default: " + default_name + ")")
       ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
       ->option_text("FORMAT");
 }
@@ -29,9 +30,10 @@ void add_format(CLI::App* cmd, Format& target, std::map<std::string, Format> for
 }  // namespace
 
 int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
-  CLI::App app{"tkb: query and check a knowledge base of Markdown notes written from YouTube "
-               "transcripts",
-               "tkb"};
+  CLI::App app{
+      "tkb: query and check a knowledge base of Markdown notes written from YouTube "
+      "transcripts",
+      "tkb"};
   app.set_version_flag("--version", std::string("tkb ") + kVersion);
   app.require_subcommand(1);
   app.fallthrough();  // global options may follow the subcommand too
@@ -49,11 +51,15 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
                "write CSV/TSV cells exactly, without guarding cells that start like a formula");
 
   ListOptions list;
-  auto* c_list = app.add_subcommand("list", "one row per note: path, title, videoId, channel, counts");
-  c_list->add_option("--video", list.videos, "only notes of this videoId (repeatable)")->option_text("ID");
-  c_list->add_option("--channel", list.channels, "only notes of this channel or folder (repeatable)")
+  auto* c_list =
+      app.add_subcommand("list", "one row per note: path, title, videoId, channel, counts");
+  c_list->add_option("--video", list.videos, "only notes of this videoId (repeatable)")
+      ->option_text("ID");
+  c_list
+      ->add_option("--channel", list.channels, "only notes of this channel or folder (repeatable)")
       ->option_text("NAME");
-  c_list->add_option("--where", list.where, "only notes whose front-matter KEY is VALUE (repeatable)")
+  c_list
+      ->add_option("--where", list.where, "only notes whose front-matter KEY is VALUE (repeatable)")
       ->option_text("KEY=VALUE");
   c_list->add_option("--sort", list.sort, "sort by path|title|video (default: path)")
       ->check(CLI::IsMember({"path", "title", "video"}))
@@ -63,22 +69,27 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   add_format(c_list, list.format, list_formats, "table");
 
   VideosOptions videos;
-  auto* c_videos = app.add_subcommand("videos", "one row per videoId: notes, channel, timestamps, URL");
+  auto* c_videos =
+      app.add_subcommand("videos", "one row per videoId: notes, channel, timestamps, URL");
   c_videos->add_option("--channel", videos.channels, "only videos of this channel (repeatable)")
       ->option_text("NAME");
   add_format(c_videos, videos.format, kRecordFormats, "table");
 
   ResolveOptions resolve;
   auto* c_resolve = app.add_subcommand("resolve", "where wikilink targets go, and by which rule");
-  c_resolve->add_option("targets", resolve.targets, "link targets, e.g. 'My note' or [[my_note|text]]")
+  c_resolve
+      ->add_option("targets", resolve.targets, "link targets, e.g. 'My note' or [[my_note|text]]")
       ->option_text("TARGET...");
-  c_resolve->add_option("--from", resolve.from, "resolve as written in this note")->option_text("NOTE");
+  c_resolve->add_option("--from", resolve.from, "resolve as written in this note")
+      ->option_text("NOTE");
   c_resolve->add_flag("--all", resolve.all, "every link of every note, with its position");
   add_format(c_resolve, resolve.format, kRecordFormats, "table");
 
   LinksOptions links;
   auto* c_links = app.add_subcommand("links", "outgoing links of one note");
-  c_links->add_option("note", links.note, "a note: path, stem or title")->required()->option_text("NOTE");
+  c_links->add_option("note", links.note, "a note: path, stem or title")
+      ->required()
+      ->option_text("NOTE");
   add_format(c_links, links.format, kRecordFormats, "table");
 
   LinksOptions backlinks;
@@ -90,18 +101,22 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   add_format(c_backlinks, backlinks.format, kRecordFormats, "table");
 
   CheckOptions check;
-  auto* c_check = app.add_subcommand("check", "find broken links, bad front matter and timestamp problems");
+  auto* c_check =
+      app.add_subcommand("check", "find broken links, bad front matter and timestamp problems");
   c_check->add_option("--format", check.format, "text|json (default: text)")
       ->check(CLI::IsMember({"text", "json"}))
       ->option_text("FORMAT");
 
   TimestampsOptions ts;
   auto* c_ts = app.add_subcommand("timestamps", "every timestamp link as CSV (or TSV, JSON)");
-  c_ts->add_option("--video", ts.videos, "only anchors of this videoId (repeatable)")->option_text("ID");
-  c_ts->add_option("--note", ts.notes, "only anchors of this note (repeatable)")->option_text("NOTE");
-  c_ts->add_option("-o,--output", ts.output, "write to FILE instead of stdout")->option_text("FILE");
-  add_format(c_ts, ts.format,
-             {{"csv", Format::csv}, {"tsv", Format::tsv}, {"json", Format::json}}, "csv");
+  c_ts->add_option("--video", ts.videos, "only anchors of this videoId (repeatable)")
+      ->option_text("ID");
+  c_ts->add_option("--note", ts.notes, "only anchors of this note (repeatable)")
+      ->option_text("NOTE");
+  c_ts->add_option("-o,--output", ts.output, "write to FILE instead of stdout")
+      ->option_text("FILE");
+  add_format(c_ts, ts.format, {{"csv", Format::csv}, {"tsv", Format::tsv}, {"json", Format::json}},
+             "csv");
 
   try {
     app.parse(argc, argv);

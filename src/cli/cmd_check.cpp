@@ -6,9 +6,9 @@
 namespace tkb::cli {
 
 int run_check(Context& ctx, const CheckOptions& o) {
-  Loaded loaded = load(ctx, {.report_problems = false});  // every problem is a finding here
-  LinkTable table = resolve_all(loaded.kb, *loaded.resolver);
-  std::vector<Diagnostic> findings = run_checks(loaded.kb, *loaded.resolver, table);
+  Loaded loaded = load(
+      ctx, {.report_problems = false, .keep_anchors = false});  // every problem is a finding here
+  std::vector<Diagnostic> findings = run_checks(loaded.kb, *loaded.resolver);
 
   std::map<std::string, int> per_rule;
   int counts[3] = {0, 0, 0};
@@ -19,8 +19,9 @@ int run_check(Context& ctx, const CheckOptions& o) {
   if (o.format == "json") {
     auto w = make_json_writer(ctx.out, {"path", "line", "column", "severity", "rule", "message"});
     for (const Diagnostic& d : findings) {
-      w->row({d.path, static_cast<std::int64_t>(d.pos.line), static_cast<std::int64_t>(d.pos.column),
-              std::string(to_string(d.severity)), d.rule, d.message});
+      w->row({d.path, static_cast<std::int64_t>(d.pos.line),
+              static_cast<std::int64_t>(d.pos.column), std::string(to_string(d.severity)), d.rule,
+              d.message});
     }
     w->finish();
   } else {

@@ -9,11 +9,12 @@ int run_links(Context& ctx, const LinksOptions& o) {
   const auto& notes = loaded.kb.notes;
   if (o.backlinks) {
     LinkTable table = resolve_all(loaded.kb, *loaded.resolver);
-    auto w = make_writer(o.format, ctx.out, {"source", "line", "column", "raw"}, output_options(ctx));
+    auto w =
+        make_writer(o.format, ctx.out, {"source", "line", "column", "raw"}, output_options(ctx));
     for (const auto& [src, k] : table.backlinks[note]) {
       const WikiLink& l = notes[src].links[k];
       w->row({notes[src].path, static_cast<std::int64_t>(l.pos.line),
-              static_cast<std::int64_t>(l.pos.column), l.raw});
+              static_cast<std::int64_t>(l.pos.column), text_cell(l.raw)});
     }
     w->finish();
     return 0;
@@ -24,10 +25,12 @@ int run_links(Context& ctx, const LinksOptions& o) {
     Resolution r = loaded.resolver->resolve_link(l, note);
     Cell target = r.resolved() ? Cell(notes[r.note].path) : Cell(std::monostate{});
     if (!r.resolved() && o.format != Format::json) {
-      target = std::string(r.ambiguous() ? "(ambiguous)" : (l.target.empty() && l.fragment.empty()) ? "(empty)" : "(broken)");
+      target = std::string(r.ambiguous()                              ? "(ambiguous)"
+                           : (l.target.empty() && l.fragment.empty()) ? "(empty)"
+                                                                      : "(broken)");
     }
-    w->row({static_cast<std::int64_t>(l.pos.line), static_cast<std::int64_t>(l.pos.column), l.raw,
-            target, std::string(to_string(r.rule))});
+    w->row({static_cast<std::int64_t>(l.pos.line), static_cast<std::int64_t>(l.pos.column),
+            text_cell(l.raw), target, std::string(to_string(r.rule))});
   }
   w->finish();
   return 0;

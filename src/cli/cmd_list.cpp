@@ -26,11 +26,12 @@ int run_list(Context& ctx, const ListOptions& o) {
       throw Error("--where takes KEY=VALUE, not '" + w + "'");
     }
   }
-  Loaded loaded = load(ctx);
+  Loaded loaded = load(ctx, {.keep_anchors = false});
   const auto& notes = loaded.kb.notes;
   std::set<std::string> videos(o.videos.begin(), o.videos.end());
   for (const std::string& v : videos) {
-    bool known = std::any_of(notes.begin(), notes.end(), [&](const Note& n) { return n.video_id == v; });
+    bool known =
+        std::any_of(notes.begin(), notes.end(), [&](const Note& n) { return n.video_id == v; });
     if (!known) throw Error("no note has videoId '" + v + "'");
   }
   std::set<std::string> channels(o.channels.begin(), o.channels.end());
@@ -39,7 +40,8 @@ int run_list(Context& ctx, const ListOptions& o) {
   for (const Note& n : notes) {
     if (!videos.empty() && !videos.count(n.video_id)) continue;
     if (!channels.empty() && !channels.count(n.channel) && !channels.count(n.folder)) continue;
-    if (!std::all_of(o.where.begin(), o.where.end(), [&](const std::string& w) { return matches_where(n, w); }))
+    if (!std::all_of(o.where.begin(), o.where.end(),
+                     [&](const std::string& w) { return matches_where(n, w); }))
       continue;
     rows.push_back(&n);
   }
@@ -55,7 +57,7 @@ int run_list(Context& ctx, const ListOptions& o) {
                        output_options(ctx));
   for (const Note* n : rows) {
     w->row({n->path, n->title, n->video_id, n->channel, static_cast<std::int64_t>(n->links.size()),
-            static_cast<std::int64_t>(n->anchors.size())});
+            static_cast<std::int64_t>(n->anchor_count)});
   }
   w->finish();
   return 0;

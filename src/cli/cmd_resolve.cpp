@@ -13,7 +13,7 @@ std::string status(const WikiLink& l, const Resolution& r) {
   return r.ambiguous() ? "ambiguous" : "broken";
 }
 
-std::vector<std::string> paths_of(const Loaded& loaded, const std::vector<int>& notes) {
+std::vector<std::string> paths_of(const Loaded& loaded, std::span<const int> notes) {
   std::vector<std::string> out;
   for (int c : notes) out.push_back(loaded.kb.notes[c].path);
   return out;
@@ -34,8 +34,9 @@ int resolve_all_links(Context& ctx, const ResolveOptions& o, const Loaded& loade
     for (std::size_t k = 0; k < n.links.size(); ++k) {
       const WikiLink& l = n.links[k];
       const Resolution& r = table.links[i][k];
-      w->row({n.path, static_cast<std::int64_t>(l.pos.line), static_cast<std::int64_t>(l.pos.column),
-              l.raw, path_or_null(loaded, r), std::string(to_string(r.rule)), status(l, r)});
+      w->row({n.path, static_cast<std::int64_t>(l.pos.line),
+              static_cast<std::int64_t>(l.pos.column), text_cell(l.raw), path_or_null(loaded, r),
+              std::string(to_string(r.rule)), status(l, r)});
     }
   }
   w->finish();
@@ -50,8 +51,7 @@ int run_resolve(Context& ctx, const ResolveOptions& o) {
   Loaded loaded = load(ctx);
   if (o.all) return resolve_all_links(ctx, o, loaded);
   int from = o.from.empty() ? -1 : find_note(loaded, o.from);
-  auto w = make_writer(o.format, ctx.out,
-                       {"target", "path", "rule", "candidates", "suggestions"},
+  auto w = make_writer(o.format, ctx.out, {"target", "path", "rule", "candidates", "suggestions"},
                        output_options(ctx));
   int code = 0;
   for (const std::string& t : o.targets) {

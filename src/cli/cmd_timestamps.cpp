@@ -14,7 +14,8 @@ int run_timestamps(Context& ctx, const TimestampsOptions& o) {
   const auto& notes = loaded.kb.notes;
   std::set<std::string> videos(o.videos.begin(), o.videos.end());
   for (const std::string& v : videos) {
-    bool known = std::any_of(notes.begin(), notes.end(), [&](const Note& n) { return n.video_id == v; });
+    bool known =
+        std::any_of(notes.begin(), notes.end(), [&](const Note& n) { return n.video_id == v; });
     if (!known) throw Error("no note has videoId '" + v + "'");
   }
   std::set<int> only;
@@ -30,9 +31,10 @@ int run_timestamps(Context& ctx, const TimestampsOptions& o) {
     if (!file) throw Error("cannot write '" + o.output + "'");
     out = &file;
   }
-  auto w = make_writer(o.format, *out,
-                       {"video_id", "seconds", "time", "url", "path", "title", "heading", "line", "text"},
-                       output_options(ctx));
+  auto w = make_writer(
+      o.format, *out,
+      {"video_id", "seconds", "time", "url", "path", "title", "heading", "line", "text"},
+      output_options(ctx));
   for (int i = 0; i < static_cast<int>(notes.size()); ++i) {
     const Note& n = notes[i];
     if (!videos.empty() && !videos.count(n.video_id)) continue;
@@ -40,9 +42,9 @@ int run_timestamps(Context& ctx, const TimestampsOptions& o) {
     for (const TimestampAnchor& a : n.anchors) {
       Cell seconds = a.seconds ? Cell(*a.seconds) : Cell(std::monostate{});
       Cell time = a.seconds ? Cell(format_hms(*a.seconds)) : Cell(std::monostate{});
-      std::string heading = a.heading >= 0 ? n.headings[a.heading].text : "";
-      w->row({n.video_id, seconds, time, youtube_url(n.video_id, a.seconds), n.path, n.title, heading,
-              static_cast<std::int64_t>(a.pos.line), a.text});
+      std::string_view heading = a.heading >= 0 ? n.headings[a.heading].text : "";
+      w->row({n.video_id, seconds, time, youtube_url(n.video_id, a.seconds), n.path, n.title,
+              text_cell(heading), static_cast<std::int64_t>(a.pos.line), text_cell(a.text)});
     }
   }
   w->finish();

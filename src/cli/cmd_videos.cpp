@@ -9,7 +9,7 @@
 namespace tkb::cli {
 
 int run_videos(Context& ctx, const VideosOptions& o) {
-  Loaded loaded = load(ctx);
+  Loaded loaded = load(ctx, {.keep_anchors = false});
   struct Video {
     std::int64_t notes = 0, timestamps = 0;
     std::set<std::string> channels;
@@ -23,18 +23,16 @@ int run_videos(Context& ctx, const VideosOptions& o) {
     Video& v = videos[n.video_id];
     ++v.notes;
     v.channels.insert(n.channel.empty() ? n.folder : n.channel);
-    for (const TimestampAnchor& a : n.anchors) {
-      ++v.timestamps;
-      if (!a.seconds) continue;
-      v.first = v.first ? std::min(*v.first, *a.seconds) : *a.seconds;
-      v.last = v.last ? std::max(*v.last, *a.seconds) : *a.seconds;
-    }
+    v.timestamps += n.anchor_count;
+    if (n.first_seconds) v.first = std::min(v.first.value_or(*n.first_seconds), *n.first_seconds);
+    if (n.last_seconds) v.last = std::max(v.last.value_or(*n.last_seconds), *n.last_seconds);
   }
   // Grouped by channel, then by id, so a channel's videos sit together.
   std::vector<std::pair<std::string, const std::string*>> order;
   for (const auto& [id, v] : videos) order.emplace_back(*v.channels.begin(), &id);
-  std::sort(order.begin(), order.end(),
-            [](const auto& a, const auto& b) { return std::tie(a.first, *a.second) < std::tie(b.first, *b.second); });
+  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.first, *a.second) < std::tie(b.first, *b.second);
+  });
 
   auto w = make_writer(o.format, ctx.out,
                        {"video_id", "notes", "channel", "timestamps", "first", "last", "url"},

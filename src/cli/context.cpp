@@ -40,10 +40,12 @@ Loaded load(const Context& ctx, LoadWants wants) {
   LoadOptions options;
   options.jobs = ctx.global.jobs;
   options.parse.anchor_text = wants.anchor_text;
+  options.parse.keep_anchors = wants.keep_anchors;
   loaded.kb = load_knowledge_base(*fs, options);
   loaded.resolver = std::make_unique<Resolver>(loaded.kb);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::steady_clock::now() - start).count();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  start)
+                .count();
   log::info("loaded " + std::to_string(loaded.kb.notes.size()) + " notes from " + loaded.root +
             " in " + std::to_string(ms) + " ms");
   if (wants.report_problems && !ctx.global.quiet) {
@@ -67,7 +69,8 @@ int find_note(const Loaded& loaded, const std::string& spec) {
   // A path as typed from the current folder, if it lies inside the root.
   std::error_code ec;
   if (fs::is_regular_file(spec, ec)) {
-    fs::path r = fs::weakly_canonical(spec, ec).lexically_relative(fs::weakly_canonical(loaded.root, ec));
+    fs::path r =
+        fs::weakly_canonical(spec, ec).lexically_relative(fs::weakly_canonical(loaded.root, ec));
     if (!r.empty() && r.native()[0] != '.') rel = r.generic_string();
   }
   int i = loaded.kb.find_path(rel);

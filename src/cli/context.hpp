@@ -29,6 +29,7 @@ struct Loaded {
 struct LoadWants {
   bool report_problems = true;  // unreadable notes and broken front matter to stderr
   bool anchor_text = false;     // each anchor's sentence (only `timestamps` prints it)
+  bool keep_anchors = true;     // every anchor, not only each note's summary
 };
 
 // Find the root (-C, else the nearest ancestor with .tkb.yaml, else the current folder),

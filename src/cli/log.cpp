@@ -17,7 +17,11 @@ void init(int verbosity, bool quiet) {
   spdlog::set_default_logger(logger);
 }
 
-void debug(std::string_view message) { spdlog::debug("{}", message); }
-void info(std::string_view message) { spdlog::info("{}", message); }
+void debug(std::string_view message) {
+  spdlog::debug("{}", message);
+}
+void info(std::string_view message) {
+  spdlog::info("{}", message);
+}
 
 }  // namespace tkb::cli::log

@@ -16,7 +16,9 @@ struct IterDeleter {
   void operator()(cmark_iter* i) const { cmark_iter_free(i); }
 };
 
-bool is_space(char c) { return c == ' ' || c == '\t'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t';
+}
 
 }  // namespace
 

@@ -14,7 +14,9 @@ bool operator==(const HeadingBlock& a, const HeadingBlock& b) {
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t';
+}
 
 bool blank(std::string_view s) {
   for (char c : s) {
@@ -93,7 +95,7 @@ std::pair<std::size_t, std::size_t> atx_heading_text(std::string_view text, std:
 }
 
 std::optional<BlockStructure> scan_blocks_fast(std::string_view text, std::size_t body_offset,
-                                               const LineIndex&) {
+                                               const LineIndex& lines) {
   BlockStructure out;
   // What the previous line was decides whether an indented line is code.
   enum class Prev { none, paragraph } prev = Prev::none;
@@ -102,10 +104,11 @@ std::optional<BlockStructure> scan_blocks_fast(std::string_view text, std::size_
   std::size_t fence_len = 0;
   CodeBlock fence;
 
-  for (std::size_t ls = body_offset; ls < text.size();) {
-    const char* nl = static_cast<const char*>(std::memchr(text.data() + ls, '\n', text.size() - ls));
-    std::size_t le = nl ? static_cast<std::size_t>(nl - text.data()) : text.size();
-    std::size_t next = nl ? le + 1 : text.size();
+  std::size_t line_no = lines.at(body_offset).line;  // body_offset starts a line
+  for (std::size_t ls = body_offset; ls < text.size(); ++line_no) {
+    bool last = line_no >= lines.line_count();
+    std::size_t next = last ? text.size() : lines.line_start(line_no + 1);
+    std::size_t le = last ? text.size() : next - 1;
     std::string_view line = text.substr(ls, le - ls);
     std::size_t indent = 0;
     while (indent < line.size() && line[indent] == ' ') ++indent;
@@ -156,15 +159,16 @@ std::optional<BlockStructure> scan_blocks_fast(std::string_view text, std::size_
     // Inline code of three backticks, a fence inside a container, a setext underline or a
     // thematic break, an HTML block (a line opening with a tag other than `<a `): CommonMark's
     // answer depends on more context than one line.
-    bool html_block = content[0] == '<' && !(content.size() > 2 && (content[1] == 'a' || content[1] == 'A') &&
-                                              is_space(content[2]));
+    bool html_block =
+        content[0] == '<' &&
+        !(content.size() > 2 && (content[1] == 'a' || content[1] == 'A') && is_space(content[2]));
     if (contains_fence(line) || rule_line(content) || html_block) return std::nullopt;
     if (atx_start(content)) {
       auto [b, e] = atx_heading_text(text, ls + indent);
       std::size_t level = 0;
       while (content[level] == '#') ++level;
-      out.headings.push_back(
-          HeadingBlock{static_cast<int>(level), static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(e)});
+      out.headings.push_back(HeadingBlock{static_cast<int>(level), static_cast<std::uint32_t>(b),
+                                          static_cast<std::uint32_t>(e)});
       prev = Prev::none;
       ls = next;
       continue;

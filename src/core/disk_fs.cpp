@@ -5,6 +5,10 @@
 #include <cstring>
 #include <filesystem>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "tkb/knowledge_base.hpp"
 
 namespace fs = std::filesystem;
@@ -27,7 +31,10 @@ class DiskFileSystem : public FileSystem {
     std::error_code ec;
     fs::recursive_directory_iterator it(m_root, fs::directory_options::none, ec);
     if (ec) {
-      problems.push_back({"", {}, Severity::error, "unreadable-file",
+      problems.push_back({"",
+                          {},
+                          Severity::error,
+                          "unreadable-file",
                           "cannot read folder " + m_root.string() + ": " + ec.message()});
       return out;
     }
@@ -40,16 +47,16 @@ class DiskFileSystem : public FileSystem {
       } else if (entry.is_symlink(sec)) {
         // Never followed: a link may point outside the knowledge base or into a loop.
         if (rel.size() > 3 && rel.compare(rel.size() - 3, 3, ".md") == 0) {
-          problems.push_back({rel, {}, Severity::info, "skipped-file",
-                              "symbolic link is not followed"});
+          problems.push_back(
+              {rel, {}, Severity::info, "skipped-file", "symbolic link is not followed"});
         }
       } else if (entry.is_regular_file(sec) && entry.path().extension() == ".md") {
         out.push_back(std::move(rel));
       }
       it.increment(ec);
       if (ec) {
-        problems.push_back({rel, {}, Severity::error, "unreadable-file",
-                            "cannot read folder: " + ec.message()});
+        problems.push_back(
+            {rel, {}, Severity::error, "unreadable-file", "cannot read folder: " + ec.message()});
         ec.clear();
         // A folder we cannot enter: step past it instead of stopping the walk.
         it.disable_recursion_pending();
@@ -61,36 +68,48 @@ class DiskFileSystem : public FileSystem {
     return out;
   }
 
-  std::optional<std::string> read(const std::string& path, std::uint64_t max_bytes,
-                                  std::string& error) override {
+  bool read_into(const std::string& path, std::uint64_t max_bytes, std::string& out,
+                 std::string& error) override {
     fs::path full = m_root / fs::path(path);
-    std::FILE* f = std::fopen(full.c_str(), "rb");
-    if (!f) {
+    int fd = ::open(full.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0) {
       error = std::strerror(errno);
-      return std::nullopt;
+      return false;
     }
-    std::string data;
-    char buf[1 << 16];
-    bool too_big = false;
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) {
-      if (data.size() + n > max_bytes) {
-        too_big = true;
-        break;
+    struct stat st;
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      error = ::fstat(fd, &st) != 0 ? std::strerror(errno) : "not a regular file";
+      ::close(fd);
+      return false;
+    }
+    // Read what fstat announced and then to the end: a file may grow while it is read.
+    out.clear();
+    std::size_t want = static_cast<std::size_t>(
+        std::min<std::uint64_t>(static_cast<std::uint64_t>(st.st_size), max_bytes + 1));
+    out.resize(std::max<std::size_t>(want, 4096));
+    std::size_t have = 0;
+    while (true) {
+      if (have == out.size()) {
+        if (have > max_bytes) break;
+        out.resize(std::min<std::size_t>(out.size() * 2, static_cast<std::size_t>(max_bytes) + 1));
       }
-      data.append(buf, n);
+      ssize_t n = ::read(fd, out.data() + have, out.size() - have);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        error = std::strerror(errno);
+        ::close(fd);
+        return false;
+      }
+      if (n == 0) break;
+      have += static_cast<std::size_t>(n);
     }
-    bool failed = std::ferror(f) != 0;
-    int err = errno;
-    std::fclose(f);
-    if (too_big) {
+    ::close(fd);
+    out.resize(have);
+    if (have > max_bytes) {
       error = "note is larger than the limit of " + std::to_string(max_bytes) + " bytes";
-      return std::nullopt;
+      return false;
     }
-    if (failed) {
-      error = std::strerror(err);
-      return std::nullopt;
-    }
-    return data;
+    return true;
   }
 
  private:

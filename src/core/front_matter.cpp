@@ -34,10 +34,14 @@ Diagnostic make(const LineIndex& lines, std::size_t offset, Severity s, std::str
 
 std::string_view node_kind(const YAML::Node& n) {
   switch (n.Type()) {
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Scalar: return "a single value";
-    case YAML::NodeType::Null: return "empty";
-    default: return "not a mapping";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Scalar:
+      return "a single value";
+    case YAML::NodeType::Null:
+      return "empty";
+    default:
+      return "not a mapping";
   }
 }
 
@@ -169,9 +173,9 @@ FrontMatterResult parse_front_matter(std::string_view text, const LineIndex& lin
   }
   if (root.IsNull()) return r;  // empty front matter: present, no keys
   if (!root.IsMap()) {
-    r.diagnostics.push_back(make(lines, yaml_begin, Severity::error,
-                                 "front matter is " + std::string(node_kind(root)) +
-                                     ", not a mapping of keys to values"));
+    r.diagnostics.push_back(make(
+        lines, yaml_begin, Severity::error,
+        "front matter is " + std::string(node_kind(root)) + ", not a mapping of keys to values"));
     return r;
   }
   std::unordered_map<std::string, std::uint32_t> seen;
@@ -202,10 +206,10 @@ FrontMatterResult parse_front_matter(std::string_view text, const LineIndex& lin
       }
       auto [it, inserted] = seen.emplace(e.key, e.pos.line);
       if (!inserted) {
-        r.diagnostics.push_back(Diagnostic{
-            "", e.pos, Severity::error, "yaml-error",
-            "front matter key '" + e.key + "' repeats the one on line " +
-                std::to_string(it->second) + "; readers disagree on which one wins"});
+        r.diagnostics.push_back(
+            Diagnostic{"", e.pos, Severity::error, "yaml-error",
+                       "front matter key '" + e.key + "' repeats the one on line " +
+                           std::to_string(it->second) + "; readers disagree on which one wins"});
         continue;
       }
       r.front_matter.entries.push_back(std::move(e));

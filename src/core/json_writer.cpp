@@ -48,7 +48,8 @@ class JsonWriter : public RecordWriter {
 
 }  // namespace
 
-std::unique_ptr<RecordWriter> make_json_writer(std::ostream& out, std::vector<std::string> columns) {
+std::unique_ptr<RecordWriter> make_json_writer(std::ostream& out,
+                                               std::vector<std::string> columns) {
   return std::make_unique<JsonWriter>(out, std::move(columns));
 }
 

@@ -17,18 +17,19 @@ std::vector<std::string> MemoryFileSystem::list_notes(std::vector<Diagnostic>&) 
   return out;  // std::map iterates in byte order already
 }
 
-std::optional<std::string> MemoryFileSystem::read(const std::string& path,
-                                                  std::uint64_t max_bytes, std::string& error) {
+bool MemoryFileSystem::read_into(const std::string& path, std::uint64_t max_bytes, std::string& out,
+                                 std::string& error) {
   auto it = m_files.find(path);
   if (it == m_files.end()) {
     error = "No such file or directory";
-    return std::nullopt;
+    return false;
   }
   if (it->second.size() > max_bytes) {
     error = "note is larger than the limit of " + std::to_string(max_bytes) + " bytes";
-    return std::nullopt;
+    return false;
   }
-  return it->second;
+  out = it->second;
+  return true;
 }
 
 int KnowledgeBase::find_path(std::string_view path) const {
@@ -46,15 +47,14 @@ KnowledgeBase load_knowledge_base(FileSystem& fs, const LoadOptions& options) {
 
   std::atomic<std::size_t> next{0};
   auto work = [&] {
+    std::string text, error;  // one buffer per thread, reused for every note
     for (std::size_t i; (i = next.fetch_add(1)) < paths.size();) {
-      std::string error;
-      std::optional<std::string> text = fs.read(paths[i], options.max_note_bytes, error);
-      if (!text) {
-        failures[i] = Diagnostic{paths[i], {}, Severity::error, "unreadable-file",
-                                 "cannot read note: " + error};
+      if (!fs.read_into(paths[i], options.max_note_bytes, text, error)) {
+        failures[i] = Diagnostic{
+            paths[i], {}, Severity::error, "unreadable-file", "cannot read note: " + error};
         continue;
       }
-      slots[i] = parse_note(*text, paths[i], options.parse);
+      slots[i] = parse_note(text, paths[i], options.parse);
     }
   };
   unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());

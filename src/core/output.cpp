@@ -51,7 +51,8 @@ class DelimitedWriter : public RecordWriter {
       std::string text = cell_text(cells[i], ";", "");
       // Numbers are never formulas; only text cells are neutralised.
       bool is_text = !std::holds_alternative<std::int64_t>(cells[i]);
-      line += m_csv ? csv_escape(text, neutralize && is_text) : tsv_escape(text, neutralize && is_text);
+      line +=
+          m_csv ? csv_escape(text, neutralize && is_text) : tsv_escape(text, neutralize && is_text);
     }
     line += m_csv ? "\r\n" : "\n";
     m_out << line;
@@ -140,11 +141,20 @@ std::string tsv_escape(std::string_view cell, bool neutralize) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\\': out += "\\\\"; break;
-      default: out += c;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -154,13 +164,16 @@ std::unique_ptr<RecordWriter> make_writer(Format format, std::ostream& out,
                                           std::vector<std::string> columns,
                                           const OutputOptions& options) {
   switch (format) {
-    case Format::table: return std::make_unique<TableWriter>(out, std::move(columns), options);
+    case Format::table:
+      return std::make_unique<TableWriter>(out, std::move(columns), options);
     case Format::tsv:
       return std::make_unique<DelimitedWriter>(out, std::move(columns), false, options);
     case Format::csv:
       return std::make_unique<DelimitedWriter>(out, std::move(columns), true, options);
-    case Format::json: return make_json_writer(out, std::move(columns));
-    case Format::paths: return std::make_unique<PathsWriter>(out);
+    case Format::json:
+      return make_json_writer(out, std::move(columns));
+    case Format::paths:
+      return std::make_unique<PathsWriter>(out);
   }
   return nullptr;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
 
 #include "tkb/blocks.hpp"
 #include "tkb/front_matter.hpp"
@@ -21,14 +22,9 @@ void split_path(Note& note) {
 }
 
 std::size_t first_invalid_utf8(std::string_view text) {
-  // Fast path: pure ASCII needs no decoding.
-  std::size_t i = 0;
-  while (i < text.size() && static_cast<unsigned char>(text[i]) < 0x80) ++i;
-  if (i == text.size()) return std::string_view::npos;
-  // Walk line by line so the reported offset is precise without decoding twice.
-  std::size_t line_start = text.rfind('\n', i);
-  line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
-  for (std::size_t p = line_start; p < text.size();) {
+  if (is_valid_utf8(text)) return std::string_view::npos;  // the common case, in one pass
+  // Find the first bad line, then the first bad byte in it.
+  for (std::size_t p = 0; p < text.size();) {
     std::size_t nl = text.find('\n', p);
     std::size_t e = nl == std::string_view::npos ? text.size() : nl;
     std::string_view line = text.substr(p, e - p);
@@ -79,8 +75,8 @@ std::string sentence_before(std::string_view text, std::size_t offset) {
   // Drop the anchors (and their separators) right before this one: they close the same
   // sentence.
   while (true) {
-    while (!seg.empty() && (seg.back() == ' ' || seg.back() == ',' || seg.back() == ';' ||
-                            seg.back() == '\t')) {
+    while (!seg.empty() &&
+           (seg.back() == ' ' || seg.back() == ',' || seg.back() == ';' || seg.back() == '\t')) {
       seg.remove_suffix(1);
     }
     if (seg.size() >= 4 && seg.substr(seg.size() - 4) == "</a>") {
@@ -100,12 +96,62 @@ std::string sentence_before(std::string_view text, std::size_t offset) {
   }
   int depth = 0;
   for (std::size_t i = start; i + 1 < seg.size(); ++i) {
-    if (seg[i] == '[' && seg[i + 1] == '[') ++depth, ++i;
-    else if (seg[i] == ']' && seg[i + 1] == ']') depth = std::max(0, depth - 1), ++i;
+    if (seg[i] == '[' && seg[i + 1] == '[')
+      ++depth, ++i;
+    else if (seg[i] == ']' && seg[i + 1] == ']')
+      depth = std::max(0, depth - 1), ++i;
     else if (depth == 0 && (seg[i] == '.' || seg[i] == '!' || seg[i] == '?') && seg[i + 1] == ' ')
       start = i + 2;
   }
   return plain_text(seg.substr(start));
+}
+
+// Copy every text the note's views show into one allocation owned by the note, and point the
+// views there: the file text (and the temporary sentences) can then be freed.
+void move_to_pool(Note& note) {
+  std::vector<std::string_view*> views;
+  views.reserve(note.links.size() * 4 + note.code_links.size() * 4 + note.anchors.size() * 3 +
+                note.headings.size());
+  for (auto* list : {&note.links, &note.code_links}) {
+    for (WikiLink& l : *list) {
+      // target, fragment and alias lie inside raw: only raw is copied.
+      views.push_back(&l.raw);
+    }
+  }
+  for (TimestampAnchor& a : note.anchors) {
+    views.push_back(&a.data_t);
+    views.push_back(&a.label);
+    views.push_back(&a.text);
+  }
+  for (Heading& h : note.headings) views.push_back(&h.text);
+  std::size_t total = 0;
+  for (const std::string_view* v : views) total += v->size();
+  // Never in the small-string buffer, whose address changes when the note moves.
+  note.pool.reserve(std::max<std::size_t>(total, 32));
+  auto rebase = [&](std::string_view& v) {
+    std::size_t at = note.pool.size();
+    note.pool.append(v);
+    v = std::string_view(note.pool.data() + at, v.size());
+  };
+  auto inside = [](std::string_view part, std::string_view old_whole, std::string_view new_whole) {
+    if (part.empty()) return std::string_view(new_whole.data(), 0);
+    return new_whole.substr(static_cast<std::size_t>(part.data() - old_whole.data()), part.size());
+  };
+  for (auto* list : {&note.links, &note.code_links}) {
+    for (WikiLink& l : *list) {
+      std::string_view old = l.raw;
+      rebase(l.raw);
+      l.target = inside(l.target, old, l.raw);
+      l.fragment = inside(l.fragment, old, l.raw);
+      l.alias = inside(l.alias, old, l.raw);
+    }
+  }
+  for (TimestampAnchor& a : note.anchors) {
+    rebase(a.data_t);
+    rebase(a.label);
+    rebase(a.text);
+  }
+  for (Heading& h : note.headings) rebase(h.text);
 }
 
 }  // namespace
@@ -145,8 +191,8 @@ Note parse_note(std::string_view text, std::string path, const ParseOptions& opt
   if (!options.always_full_markdown) fast = scan_blocks_fast(text, fm.body_offset, lines);
   BlockStructure blocks = fast ? std::move(*fast) : scan_blocks_full(text, fm.body_offset, lines);
   for (const HeadingBlock& h : blocks.headings) {
-    note.headings.push_back(Heading{h.level, std::string(text.substr(h.begin, h.end - h.begin)),
-                                    lines.at(h.begin)});
+    note.headings.push_back(
+        Heading{h.level, text.substr(h.begin, h.end - h.begin), lines.at(h.begin)});
   }
 
   ScanOutput scan = scan_inline(text, fm.body_offset, text.size(), blocks.code, lines);
@@ -155,17 +201,28 @@ Note parse_note(std::string_view text, std::string path, const ParseOptions& opt
   note.anchors = std::move(scan.anchors);
   for (Diagnostic& d : scan.diagnostics) add(std::move(d));
 
+  std::vector<std::string> sentences;  // computed text: owned here until moved to the pool
+  if (options.anchor_text) sentences.reserve(note.anchors.size());
   for (TimestampAnchor& a : note.anchors) {
-    auto it = std::upper_bound(
-        note.headings.begin(), note.headings.end(), a.pos.offset,
-        [](std::uint32_t off, const Heading& h) { return off < h.pos.offset; });
+    auto it =
+        std::upper_bound(note.headings.begin(), note.headings.end(), a.pos.offset,
+                         [](std::uint32_t off, const Heading& h) { return off < h.pos.offset; });
     a.heading = static_cast<int>(it - note.headings.begin()) - 1;
     // An anchor inside a heading line belongs to that heading.
     if (it != note.headings.end() && it->pos.line == a.pos.line) {
       a.heading = static_cast<int>(it - note.headings.begin());
     }
-    if (options.anchor_text) a.text = sentence_before(text, a.pos.offset);
+    if (options.anchor_text) {
+      sentences.push_back(sentence_before(text, a.pos.offset));
+      a.text = sentences.back();
+    }
+    ++note.anchor_count;
+    if (a.seconds) {
+      note.first_seconds = std::min(note.first_seconds.value_or(*a.seconds), *a.seconds);
+      note.last_seconds = std::max(note.last_seconds.value_or(*a.seconds), *a.seconds);
+    }
   }
+  if (!options.keep_anchors) std::vector<TimestampAnchor>().swap(note.anchors);  // frees
 
   // The `From: [[channel]]` line: the first body line before any heading that starts so.
   std::uint32_t limit_line = note.headings.empty() ? UINT32_MAX : note.headings.front().pos.line;
@@ -175,11 +232,17 @@ Note parse_note(std::string_view text, std::string path, const ParseOptions& opt
     std::size_t ls = lines.line_start(l.pos.line);
     std::string_view before = trim(text.substr(ls, l.pos.offset - ls));
     if (before == "From:") {
-      note.channel = l.target;
+      note.channel = std::string(l.target);
       note.channel_link = static_cast<int>(i);
       break;
     }
   }
+  move_to_pool(note);
+  // The scanner grew these by doubling; a knowledge base keeps them all, so trim the slack.
+  note.links.shrink_to_fit();
+  note.code_links.shrink_to_fit();
+  note.anchors.shrink_to_fit();
+  note.headings.shrink_to_fit();
   return note;
 }
 

@@ -8,21 +8,30 @@ namespace tkb {
 
 std::string_view to_string(MatchRule r) {
   switch (r) {
-    case MatchRule::path: return "path";
-    case MatchRule::stem: return "stem";
-    case MatchRule::stem_ci: return "stem-ci";
-    case MatchRule::slug: return "slug";
-    case MatchRule::loose: return "loose";
-    case MatchRule::alias: return "alias";
-    case MatchRule::self: return "self";
-    case MatchRule::none: return "none";
+    case MatchRule::path:
+      return "path";
+    case MatchRule::stem:
+      return "stem";
+    case MatchRule::stem_ci:
+      return "stem-ci";
+    case MatchRule::slug:
+      return "slug";
+    case MatchRule::loose:
+      return "loose";
+    case MatchRule::alias:
+      return "alias";
+    case MatchRule::self:
+      return "self";
+    case MatchRule::none:
+      return "none";
   }
   return "none";
 }
 
 namespace {
 
-void add(std::unordered_map<std::string, std::vector<int>>& index, std::string key, int note) {
+template <typename Index>
+void add(Index& index, std::string key, int note) {
   if (key.empty()) return;
   std::vector<int>& v = index[std::move(key)];
   if (v.empty() || v.back() != note) v.push_back(note);
@@ -61,13 +70,17 @@ std::string_view without_md(std::string_view s) {
 }  // namespace
 
 Resolver::Resolver(const KnowledgeBase& kb) : m_kb(kb) {
+  for (Index* index : {&m_path, &m_stem, &m_stem_ci, &m_loose}) index->reserve(kb.notes.size() * 2);
+  m_identity.resize(kb.notes.size());
   for (int i = 0; i < static_cast<int>(kb.notes.size()); ++i) {
+    m_identity[i] = i;
     const Note& n = kb.notes[i];
-    add(m_path, std::string(without_md(n.path)), i);
+    add(m_path, std::string(without_md(n.path)), i);  // notes come in order: lists stay sorted
     add(m_stem, n.id, i);
     add(m_stem_ci, to_lower_ascii(n.id), i);
     add(m_loose, loose_key(n.id), i);
-    if (!n.title.empty() && loose_key(n.title) != loose_key(n.id)) add(m_loose, loose_key(n.title), i);
+    if (!n.title.empty() && loose_key(n.title) != loose_key(n.id))
+      add(m_loose, loose_key(n.title), i);
     for (const std::string& a : n.aliases) add(m_alias, to_lower_ascii(trim(a)), i);
   }
 }
@@ -78,12 +91,12 @@ Resolution Resolver::resolve(std::string_view raw_target, int from) const {
   if (target.empty()) {
     if (from >= 0) {
       r.rule = MatchRule::self;
-      r.candidates = {from};
+      r.candidates = std::span<const int>(m_identity).subspan(static_cast<std::size_t>(from), 1);
       r.note = from;
     }
     return r;
   }
-  auto lookup = [&](const Index& index, const std::string& key, MatchRule rule) {
+  auto lookup = [&](const Index& index, std::string_view key, MatchRule rule) {
     auto it = index.find(key);
     if (it == index.end()) return false;
     r.rule = rule;
@@ -96,15 +109,14 @@ Resolution Resolver::resolve(std::string_view raw_target, int from) const {
     if (!normalise_path(target, path)) return r;  // climbs out of the root: never resolves
     found = lookup(m_path, path, MatchRule::path);
   } else {
-    found = lookup(m_path, std::string(target), MatchRule::path);
+    found = lookup(m_path, target, MatchRule::path);
   }
-  found = found || lookup(m_stem, std::string(target), MatchRule::stem) ||
+  found = found || lookup(m_stem, target, MatchRule::stem) ||
           lookup(m_stem_ci, to_lower_ascii(target), MatchRule::stem_ci) ||
           lookup(m_stem, slugify(target), MatchRule::slug) ||
           lookup(m_loose, loose_key(target), MatchRule::loose) ||
           lookup(m_alias, to_lower_ascii(target), MatchRule::alias);
   if (!found) return r;
-  std::sort(r.candidates.begin(), r.candidates.end());
   if (r.candidates.size() == 1) {
     r.note = r.candidates[0];
   } else if (from >= 0) {

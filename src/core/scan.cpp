@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "tkb/timestamp.hpp"
 
@@ -10,12 +13,16 @@ namespace tkb {
 
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t';
+}
 bool is_ascii_punct(char c) {
   return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') ||
          (c >= '{' && c <= '~');
 }
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 std::size_t line_end(std::string_view text, std::size_t p, std::size_t limit) {
   const void* nl = std::memchr(text.data() + p, '\n', limit - p);
@@ -35,9 +42,14 @@ std::size_t next_blank_line(std::string_view text, std::size_t p, std::size_t li
   return limit;
 }
 
+// `needle` is lower case and starts with a byte that has no case ('<').
 std::size_t find_ci(std::string_view hay, std::string_view needle, std::size_t from) {
   if (needle.size() > hay.size()) return std::string_view::npos;
   for (std::size_t i = from; i + needle.size() <= hay.size(); ++i) {
+    const void* hit = std::memchr(hay.data() + i, needle[0], hay.size() - i);
+    if (!hit) return std::string_view::npos;
+    i = static_cast<std::size_t>(static_cast<const char*>(hit) - hay.data());
+    if (i + needle.size() > hay.size()) return std::string_view::npos;
     std::size_t k = 0;
     while (k < needle.size() && lower(hay[i + k]) == needle[k]) ++k;
     if (k == needle.size()) return i;
@@ -51,6 +63,7 @@ struct Attr {
 
 // Parse `<a attr="v" ...>` attributes. Returns false when the markup is not well formed.
 bool parse_attributes(std::string_view tag, std::vector<Attr>& attrs) {
+  attrs.clear();
   std::size_t i = 2;  // after "<a"
   while (true) {
     while (i < tag.size() && is_space(tag[i])) ++i;
@@ -134,9 +147,7 @@ class Scanner {
       } else if (c == '<') {
         p = angle(p, e);
       } else {
-        ++p;
-        // Skip quickly to the next byte that can start something.
-        while (p < e && !is_special(m_text[p])) ++p;
+        p = skip_plain(p + 1, e);
       }
     }
   }
@@ -158,6 +169,26 @@ class Scanner {
 
  private:
   static bool is_special(char c) { return c == '\\' || c == '`' || c == '[' || c == '<'; }
+
+  // The next offset in [p, e) holding a byte that can start something, or e. Sixteen bytes
+  // at a time where SSE2 is there (every x86-64).
+  std::size_t skip_plain(std::size_t p, std::size_t e) const {
+    const char* d = m_text.data();
+#if defined(__SSE2__)
+    const __m128i bs = _mm_set1_epi8('\\'), bt = _mm_set1_epi8('`'), br = _mm_set1_epi8('['),
+                  lt = _mm_set1_epi8('<');
+    while (p + 16 <= e) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + p));
+      __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, bs), _mm_cmpeq_epi8(v, bt)),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, br), _mm_cmpeq_epi8(v, lt)));
+      if (int mask = _mm_movemask_epi8(hit))
+        return p + static_cast<std::size_t>(__builtin_ctz(mask));
+      p += 16;
+    }
+#endif
+    while (p < e && !is_special(d[p])) ++p;
+    return p;
+  }
 
   void diag(std::size_t offset, Severity s, const char* rule, std::string message) {
     m_out.diagnostics.push_back(Diagnostic{"", m_lines.at(offset), s, rule, std::move(message)});
@@ -186,26 +217,37 @@ class Scanner {
   }
 
   std::size_t wikilink(std::size_t p, std::size_t e, bool in_code) {
-    std::size_t le = line_end(m_text, p, e);
-    std::string_view line = m_text.substr(0, le);
-    std::size_t close = line.find("]]", p + 2);
-    std::size_t inner = line.find("[[", p + 2);
-    if (close == std::string_view::npos) {
-      if (!in_code) diag(p, Severity::warning, "malformed-link", "'[[' is never closed on its line");
-      return p + 2;
+    // Links are short: walk to the first "]]", "[[" or end of line.
+    std::size_t close = std::string_view::npos, inner = std::string_view::npos;
+    for (std::size_t q = p + 2; q + 1 < e || (q < e && m_text[q] == '\n'); ++q) {
+      char c = m_text[q];
+      if (c == '\n') break;
+      if (c == ']' && m_text[q + 1] == ']') {
+        close = q;
+        break;
+      }
+      if (c == '[' && m_text[q + 1] == '[') {
+        inner = q;
+        break;
+      }
     }
-    if (inner != std::string_view::npos && inner < close) {
+    if (inner != std::string_view::npos) {
       if (!in_code) {
         diag(p, Severity::warning, "malformed-link",
              "a link opens inside another link; only the inner one is read");
       }
       return inner;
     }
+    if (close == std::string_view::npos) {
+      if (!in_code)
+        diag(p, Severity::warning, "malformed-link", "'[[' is never closed on its line");
+      return p + 2;
+    }
     bool embed = p > 0 && m_text[p - 1] == '!';
     std::size_t start = embed ? p - 1 : p;
     WikiLink link = split_wikilink(m_text.substr(p + 2, close - p - 2));
     link.embed = embed;
-    link.raw = std::string(m_text.substr(start, close + 2 - start));
+    link.raw = m_text.substr(start, close + 2 - start);
     link.pos = m_lines.at(start);
     (in_code ? m_out.code_links : m_out.links).push_back(std::move(link));
     return close + 2;
@@ -225,18 +267,28 @@ class Scanner {
   }
 
   std::size_t anchor(std::size_t p, std::size_t e) {
-    std::size_t le = line_end(m_text, p, e);
-    std::size_t gt = m_text.substr(0, le).find('>', p);
-    if (gt == std::string_view::npos) return p + 1;
+    // The tag ends at the first '>' on its line; the label at the first "</a>" after it.
+    const void* hit = std::memchr(m_text.data() + p, '>', e - p);
+    if (!hit) return p + 1;
+    std::size_t gt = static_cast<std::size_t>(static_cast<const char*>(hit) - m_text.data());
+    if (std::memchr(m_text.data() + p, '\n', gt - p)) return p + 1;
+    std::size_t le = line_end(m_text, gt, std::min(e, gt + 1 + kMaxLabel));
     std::string_view tag = m_text.substr(p, gt + 1 - p);
     if (tag.find("yt-timestamp") == std::string_view::npos) return gt + 1;
 
-    std::vector<Attr> attrs;
-    bool well_formed = parse_attributes(tag, attrs);
     std::string_view cls, data_t;
     bool has_data_t = false;
-    if (well_formed) {
-      for (const Attr& a : attrs) {
+    bool well_formed;
+    static constexpr std::string_view kCanonical = "<a class=\"yt-timestamp\" data-t=\"";
+    if (tag.substr(0, kCanonical.size()) == kCanonical && tag.size() >= kCanonical.size() + 2 &&
+        tag.substr(tag.size() - 2) == "\">" && tag.find('"', kCanonical.size()) == tag.size() - 2) {
+      // The form nearly every anchor has: no attribute parsing needed.
+      well_formed = true;
+      cls = "yt-timestamp";
+      data_t = tag.substr(kCanonical.size(), tag.size() - 2 - kCanonical.size());
+      has_data_t = true;
+    } else if ((well_formed = parse_attributes(tag, m_attrs))) {
+      for (const Attr& a : m_attrs) {
         if (a.name == "class") cls = a.value;
         if (a.name == "data-t") data_t = a.value, has_data_t = true;
       }
@@ -257,7 +309,7 @@ class Scanner {
 
     TimestampAnchor a;
     a.pos = m_lines.at(p);
-    a.data_t = std::string(data_t);
+    a.data_t = data_t;
     std::size_t after;
     std::size_t close = find_ci(m_text.substr(0, le), "</a>", gt + 1);
     std::string_view label;
@@ -277,7 +329,7 @@ class Scanner {
     if (label.size() >= 2 && label.front() == '[' && label.back() == ']') {
       label = trim(label.substr(1, label.size() - 2));
     }
-    a.label = std::string(label);
+    a.label = label;
     check_times(a, p);
     m_out.anchors.push_back(std::move(a));
     return after;
@@ -293,7 +345,7 @@ class Scanner {
     }
     if (!t.seconds) {
       diag(p, Severity::error, "invalid-timestamp",
-           "data-t \"" + a.data_t + "\" " + std::string(describe(t.error)));
+           "data-t \"" + std::string(a.data_t) + "\" " + std::string(describe(t.error)));
       return;
     }
     a.seconds = t.seconds;
@@ -305,14 +357,15 @@ class Scanner {
     TimeParse l = parse_time(a.label);
     if (!l.seconds) {
       diag(p, Severity::warning, "timestamp-label-mismatch",
-           "label \"" + a.label + "\" is not a time, but data-t is " + format_hms(*t.seconds));
+           "label \"" + std::string(a.label) + "\" is not a time, but data-t is " +
+               format_hms(*t.seconds));
     } else if (*l.seconds != *t.seconds) {
       diag(p, Severity::warning, "timestamp-label-mismatch",
-           "label " + a.label + " is not data-t " + a.data_t + " (" +
+           "label " + std::string(a.label) + " is not data-t " + std::string(a.data_t) + " (" +
                format_hms(*l.seconds) + " shown, " + format_hms(*t.seconds) + " linked)");
     } else if (a.label != dt) {
       diag(p, Severity::info, "timestamp-label-mismatch",
-           "label " + a.label + " and data-t " + a.data_t +
+           "label " + std::string(a.label) + " and data-t " + std::string(a.data_t) +
                " are the same instant written differently");
     }
   }
@@ -320,6 +373,8 @@ class Scanner {
   std::string_view m_text;
   const LineIndex& m_lines;
   ScanOutput& m_out;
+  static constexpr std::size_t kMaxLabel = 200;  // a label is searched this far for "</a>"
+  std::vector<Attr> m_attrs;                     // reused across anchors
   // m_failed_span[n]: no closing backtick run of length n exists before this offset.
   std::array<std::size_t, 16> m_failed_span{};
 };
@@ -333,15 +388,15 @@ WikiLink split_wikilink(std::string_view inner) {
   if (bar != std::string_view::npos) {
     std::size_t cut = bar > 0 && inner[bar - 1] == '\\' ? bar - 1 : bar;
     target_part = inner.substr(0, cut);
-    link.alias = std::string(trim(inner.substr(bar + 1)));
+    link.alias = trim(inner.substr(bar + 1));
     link.has_alias = true;
   }
   std::size_t hash = target_part.find('#');
   if (hash != std::string_view::npos) {
-    link.fragment = std::string(trim(target_part.substr(hash + 1)));
+    link.fragment = trim(target_part.substr(hash + 1));
     target_part = target_part.substr(0, hash);
   }
-  link.target = std::string(trim(target_part));
+  link.target = trim(target_part);
   return link;
 }
 
@@ -353,7 +408,8 @@ ScanOutput scan_inline(std::string_view text, std::size_t begin, std::size_t end
   for (const CodeBlock& block : code) {
     if (block.end <= p) continue;
     if (block.begin > p) scanner.text_segment(p, std::min<std::size_t>(block.begin, end));
-    scanner.code_segment(std::max<std::size_t>(block.begin, p), std::min<std::size_t>(block.end, end));
+    scanner.code_segment(std::max<std::size_t>(block.begin, p),
+                         std::min<std::size_t>(block.end, end));
     p = block.end;
     if (p >= end) break;
   }
@@ -403,7 +459,8 @@ std::string plain_text(std::string_view md) {
     out += c;
     ++i;
   }
-  while (!out.empty() && (out.back() == ' ' || out.back() == ',' || out.back() == ';')) out.pop_back();
+  while (!out.empty() && (out.back() == ' ' || out.back() == ',' || out.back() == ';'))
+    out.pop_back();
   return out;
 }
 

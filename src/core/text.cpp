@@ -17,18 +17,35 @@ LineIndex::LineIndex(std::string_view text) {
 }
 
 Position LineIndex::at(std::size_t offset) const {
-  auto it = std::upper_bound(m_starts.begin(), m_starts.end(), offset);
-  auto line = static_cast<std::uint32_t>(it - m_starts.begin());
+  std::size_t i = m_hint;
+  if (m_starts[i] <= offset) {
+    // Walk forward a few lines from the last answer; fall back to a binary search.
+    std::size_t steps = 0;
+    while (i + 1 < m_starts.size() && m_starts[i + 1] <= offset && ++steps < 8) ++i;
+    if (i + 1 < m_starts.size() && m_starts[i + 1] <= offset) {
+      i = static_cast<std::size_t>(std::upper_bound(m_starts.begin(), m_starts.end(), offset) -
+                                   m_starts.begin()) -
+          1;
+    }
+  } else {
+    i = static_cast<std::size_t>(std::upper_bound(m_starts.begin(), m_starts.end(), offset) -
+                                 m_starts.begin()) -
+        1;
+  }
+  m_hint = i;
+  auto line = static_cast<std::uint32_t>(i + 1);
   return Position{static_cast<std::uint32_t>(offset), line,
                   static_cast<std::uint32_t>(offset - m_starts[line - 1] + 1)};
 }
 
 std::string_view trim(std::string_view s) {
-  const char* ws = " \t\r\n\f\v";
-  auto b = s.find_first_not_of(ws);
-  if (b == std::string_view::npos) return {};
-  auto e = s.find_last_not_of(ws);
-  return s.substr(b, e - b + 1);
+  auto ws = [](char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+  };
+  std::size_t b = 0, e = s.size();
+  while (b < e && ws(s[b])) ++b;
+  while (e > b && ws(s[e - 1])) --e;
+  return s.substr(b, e - b);
 }
 
 std::string to_lower_ascii(std::string_view s) {
@@ -66,8 +83,10 @@ std::string loose_key(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
-      if (c >= 'A' && c <= 'Z') out += static_cast<char>(c - 'A' + 'a');
-      else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out += static_cast<char>(c);
+      if (c >= 'A' && c <= 'Z')
+        out += static_cast<char>(c - 'A' + 'a');
+      else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+        out += static_cast<char>(c);
       ++i;
       continue;
     }
@@ -85,9 +104,12 @@ std::string slugify(std::string_view title) {
   std::string out;
   out.reserve(title.size());
   for (char c : title) {
-    if (c >= 'A' && c <= 'Z') out += static_cast<char>(c - 'A' + 'a');
-    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out += c;
-    else if (c == ' ') out += '_';
+    if (c >= 'A' && c <= 'Z')
+      out += static_cast<char>(c - 'A' + 'a');
+    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+      out += c;
+    else if (c == ' ')
+      out += '_';
   }
   return out;
 }
@@ -95,6 +117,14 @@ std::string slugify(std::string_view title) {
 bool is_valid_utf8(std::string_view s) {
   std::size_t i = 0, n = s.size();
   while (i < n) {
+    // Eight ASCII bytes at a time: most of a note is ASCII.
+    while (i + 8 <= n) {
+      std::uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      if (word & 0x8080808080808080ull) break;
+      i += 8;
+    }
+    if (i >= n) break;
     auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       ++i;
@@ -102,10 +132,14 @@ bool is_valid_utf8(std::string_view s) {
     }
     std::size_t len;
     std::uint32_t cp;
-    if ((c & 0xE0) == 0xC0) len = 2, cp = c & 0x1F;
-    else if ((c & 0xF0) == 0xE0) len = 3, cp = c & 0x0F;
-    else if ((c & 0xF8) == 0xF0) len = 4, cp = c & 0x07;
-    else return false;
+    if ((c & 0xE0) == 0xC0)
+      len = 2, cp = c & 0x1F;
+    else if ((c & 0xF0) == 0xE0)
+      len = 3, cp = c & 0x0F;
+    else if ((c & 0xF8) == 0xF0)
+      len = 4, cp = c & 0x07;
+    else
+      return false;
     if (i + len > n) return false;
     for (std::size_t k = 1; k < len; ++k) {
       auto cc = static_cast<unsigned char>(s[i + k]);

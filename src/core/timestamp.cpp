@@ -54,10 +54,14 @@ TimeParse parse_time(std::string_view text) {
 
 std::string_view describe(TimeError e) {
   switch (e) {
-    case TimeError::empty: return "is empty";
-    case TimeError::not_numeric: return "is not of the form HH:MM:SS or MM:SS";
-    case TimeError::too_many_fields: return "has more than three fields";
-    case TimeError::field_out_of_range: return "has a minutes or seconds field of 60 or more";
+    case TimeError::empty:
+      return "is empty";
+    case TimeError::not_numeric:
+      return "is not of the form HH:MM:SS or MM:SS";
+    case TimeError::too_many_fields:
+      return "has more than three fields";
+    case TimeError::field_out_of_range:
+      return "has a minutes or seconds field of 60 or more";
   }
   return "is invalid";
 }
