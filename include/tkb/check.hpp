@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tkb/config.hpp"
 #include "tkb/diagnostic.hpp"
 #include "tkb/resolve.hpp"
 
@@ -21,8 +22,34 @@ const std::vector<RuleInfo>& all_rules();
 const RuleInfo* find_rule(std::string_view name);
 
 // All findings for the knowledge base: the parser's per-note diagnostics, the loader's, and
-// the knowledge-base-level rules. Sorted with diagnostic_less. Links are resolved one at a
-// time as they are checked, so no table of every resolution is kept.
-std::vector<Diagnostic> run_checks(const KnowledgeBase& kb, const Resolver& resolver);
+// the knowledge-base-level rules, with the configured severities (rules set to off are
+// dropped), inline `<!-- tkb-ignore RULE -->` comments and ignore globs applied. Sorted with
+// diagnostic_less. Links are resolved one at a time as they are checked.
+std::vector<Diagnostic> run_checks(const KnowledgeBase& kb, const Resolver& resolver,
+                                   const CheckConfig& config = {});
+
+// The link targets that match no note, most-linked first: how many links and how many notes
+// use each, so a user sees which missing notes matter most.
+struct MissingTarget {
+  std::string target;  // as written (the most common spelling of the group)
+  int links = 0;
+  int notes = 0;
+};
+std::vector<MissingTarget> missing_targets(const KnowledgeBase& kb, const Resolver& resolver,
+                                           std::size_t limit);
+
+// Which findings a user asked to see: rule names to keep (empty: all) and to drop, a lowest
+// severity, and path globs (empty: all).
+struct FindingFilter {
+  std::vector<std::string> select, ignore;
+  Severity min_severity = Severity::info;
+  std::vector<std::string> paths;
+};
+std::vector<Diagnostic> filter_findings(std::vector<Diagnostic> findings,
+                                        const FindingFilter& filter);
+
+// `*` matches within one path component, `**` across components, `?` one character; a
+// pattern without '/' also matches the last component ("*.md", "lexfridman").
+bool glob_match(std::string_view pattern, std::string_view path);
 
 }  // namespace tkb

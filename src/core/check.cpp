@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <iterator>
+#include <map>
+#include <set>
 #include <thread>
 
 #include "tkb/text.hpp"
@@ -116,7 +118,8 @@ void check_note(const KnowledgeBase& kb, const Resolver& resolver, std::size_t i
 
 }  // namespace
 
-std::vector<Diagnostic> run_checks(const KnowledgeBase& kb, const Resolver& resolver) {
+std::vector<Diagnostic> run_checks(const KnowledgeBase& kb, const Resolver& resolver,
+                                   const CheckConfig& config) {
   // Notes are checked on every core; each note's findings land in its own slot, so the
   // result does not depend on the number of threads.
   std::vector<std::vector<Diagnostic>> per_note(kb.notes.size());
@@ -132,12 +135,128 @@ std::vector<Diagnostic> run_checks(const KnowledgeBase& kb, const Resolver& reso
   work();
   for (std::thread& t : threads) t.join();
 
-  std::vector<Diagnostic> out = kb.diagnostics;
+  std::vector<Diagnostic> all = kb.diagnostics;
   for (auto& list : per_note) {
-    std::move(list.begin(), list.end(), std::back_inserter(out));
+    std::move(list.begin(), list.end(), std::back_inserter(all));
+  }
+  std::vector<Diagnostic> out;
+  out.reserve(all.size());
+  for (Diagnostic& d : all) {
+    if (auto it = config.severity.find(d.rule); it != config.severity.end()) {
+      if (!it->second) continue;  // rule switched off
+      d.severity = *it->second;
+    }
+    if (std::any_of(config.ignore.begin(), config.ignore.end(),
+                    [&](const std::string& g) { return glob_match(g, d.path); })) {
+      continue;
+    }
+    out.push_back(std::move(d));
   }
   std::sort(out.begin(), out.end(), diagnostic_less);
   return out;
+}
+
+std::vector<MissingTarget> missing_targets(const KnowledgeBase& kb, const Resolver& resolver,
+                                           std::size_t limit) {
+  // Grouped by loose key, so `Foo bar` and `foo_bar` count as one missing note.
+  struct Group {
+    std::map<std::string, int> spellings;
+    int links = 0;
+    std::set<int> notes;
+  };
+  std::map<std::string, Group> groups;
+  for (int i = 0; i < static_cast<int>(kb.notes.size()); ++i) {
+    for (const WikiLink& l : kb.notes[i].links) {
+      if (l.target.empty()) continue;
+      Resolution r = resolver.resolve_link(l, i);
+      if (r.resolved() || r.ambiguous()) continue;
+      Group& g = groups[loose_key(l.target)];
+      ++g.spellings[std::string(l.target)];
+      ++g.links;
+      g.notes.insert(i);
+    }
+  }
+  std::vector<MissingTarget> out;
+  for (auto& [key, g] : groups) {
+    auto best = std::max_element(g.spellings.begin(), g.spellings.end(),
+                                 [](const auto& a, const auto& b) { return a.second < b.second; });
+    out.push_back({best->first, g.links, static_cast<int>(g.notes.size())});
+  }
+  std::sort(out.begin(), out.end(), [](const MissingTarget& a, const MissingTarget& b) {
+    return a.links != b.links ? a.links > b.links
+                              : a.notes != b.notes ? a.notes > b.notes : a.target < b.target;
+  });
+  if (out.size() > limit) out.resize(limit);
+  return out;
+}
+
+std::vector<Diagnostic> filter_findings(std::vector<Diagnostic> findings,
+                                        const FindingFilter& filter) {
+  auto listed = [](const std::vector<std::string>& v, const std::string& rule) {
+    return std::find(v.begin(), v.end(), rule) != v.end();
+  };
+  std::vector<Diagnostic> out;
+  for (Diagnostic& d : findings) {
+    if (!filter.select.empty() && !listed(filter.select, d.rule)) continue;
+    if (listed(filter.ignore, d.rule)) continue;
+    if (d.severity < filter.min_severity) continue;
+    if (!filter.paths.empty() &&
+        std::none_of(filter.paths.begin(), filter.paths.end(),
+                     [&](const std::string& g) { return glob_match(g, d.path); })) {
+      continue;
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+namespace {
+
+bool glob_here(std::string_view p, std::string_view s) {
+  while (!p.empty()) {
+    if (p.substr(0, 2) == "**") {
+      p.remove_prefix(2);
+      if (!p.empty() && p[0] == '/') p.remove_prefix(1);  // `**/` also matches no folder
+      for (std::size_t i = 0; i <= s.size(); ++i) {
+        if (glob_here(p, s.substr(i))) return true;
+      }
+      return false;
+    }
+    if (p[0] == '*') {
+      p.remove_prefix(1);
+      for (std::size_t i = 0; i <= s.size(); ++i) {
+        if (glob_here(p, s.substr(i))) return true;
+        if (i < s.size() && s[i] == '/') return false;
+      }
+      return false;
+    }
+    if (s.empty()) return false;
+    if (p[0] == '?' ? s[0] == '/' : p[0] != s[0]) return false;
+    p.remove_prefix(1);
+    s.remove_prefix(1);
+  }
+  return s.empty();
+}
+
+}  // namespace
+
+bool glob_match(std::string_view pattern, std::string_view path) {
+  while (pattern.size() > 1 && pattern.back() == '/') pattern.remove_suffix(1);
+  if (glob_here(pattern, path)) return true;
+  // A folder pattern matches everything below it.
+  if (glob_here(std::string(pattern) + "/**", path)) return true;
+  if (pattern.find('/') == std::string_view::npos) {
+    std::size_t slash = path.rfind('/');
+    if (slash != std::string_view::npos && glob_here(pattern, path.substr(slash + 1))) return true;
+    // ... and any folder of that name.
+    for (std::size_t b = 0; b < path.size();) {
+      std::size_t e = path.find('/', b);
+      if (e == std::string_view::npos) break;
+      if (glob_here(pattern, path.substr(b, e - b))) return true;
+      b = e + 1;
+    }
+  }
+  return false;
 }
 
 }  // namespace tkb
