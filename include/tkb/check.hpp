@@ -29,14 +29,19 @@ std::vector<Diagnostic> run_checks(const KnowledgeBase& kb, const Resolver& reso
                                    const CheckConfig& config = {});
 
 // The link targets that match no note, most-linked first: how many links and how many notes
-// use each, so a user sees which missing notes matter most.
+// use each, so a user sees which missing notes matter most. Targets are grouped by loose key
+// (`Dark matter` and `dark_matter` are one missing note). Only links from notes matching a
+// glob of `only` (empty: every note) and no glob of `skip` count: the paths a user checks and
+// the configured ignore globs.
 struct MissingTarget {
   std::string target;  // as written (the most common spelling of the group)
   int links = 0;
   int notes = 0;
 };
 std::vector<MissingTarget> missing_targets(const KnowledgeBase& kb, const Resolver& resolver,
-                                           std::size_t limit);
+                                           std::size_t limit,
+                                           const std::vector<std::string>& only = {},
+                                           const std::vector<std::string>& skip = {});
 
 // Which findings a user asked to see: rule names to keep (empty: all) and to drop, a lowest
 // severity, and path globs (empty: all).
@@ -48,8 +53,11 @@ struct FindingFilter {
 std::vector<Diagnostic> filter_findings(std::vector<Diagnostic> findings,
                                         const FindingFilter& filter);
 
-// `*` matches within one path component, `**` across components, `?` one character; a
-// pattern without '/' also matches the last component ("*.md", "lexfridman").
+// `*` matches within one path component, `**` across components (`a/**/b` also matches
+// `a/b`), `?` one character (not '/'). A pattern naming a folder matches everything below it;
+// a pattern without '/' also matches the last component or any folder ("*.md",
+// "lexfridman"), unless it starts with '/', which anchors it at the root. A leading `./` is
+// ignored.
 bool glob_match(std::string_view pattern, std::string_view path);
 
 }  // namespace tkb

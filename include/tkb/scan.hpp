@@ -20,6 +20,7 @@ struct ScanOutput {
   std::vector<WikiLink> code_links;      // inside code spans, code blocks or HTML comments
   std::vector<TimestampAnchor> anchors;  // heading and text left for the caller
   std::vector<Diagnostic> diagnostics;   // path left empty
+  std::vector<Suppression> suppressions;  // from `<!-- tkb-ignore ... -->` comments
 };
 
 // Scan text[begin, end) for wikilinks and anchors. `code` lists the code blocks (sorted);

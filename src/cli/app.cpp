@@ -103,9 +103,50 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   CheckOptions check;
   auto* c_check =
       app.add_subcommand("check", "find broken links, bad front matter and timestamp problems");
-  c_check->add_option("--format", check.format, "text|json (default: text)")
-      ->check(CLI::IsMember({"text", "json"}))
+  c_check
+      ->add_option("paths", check.paths,
+                   "report only on these notes, folders or globs (links still resolve against "
+                   "every note)")
+      ->option_text("PATH...");
+  c_check
+      ->add_option("--format", check.format,
+                   "text|json|sarif|github (default: text); sarif is SARIF 2.1.0, github "
+                   "prints workflow annotations")
+      ->check(CLI::IsMember({"text", "json", "sarif", "github"}))
       ->option_text("FORMAT");
+  c_check
+      ->add_option("--select", check.select,
+                   "only these rules (comma-separated, repeatable; see --list-rules)")
+      ->delimiter(',')
+      ->option_text("RULE,...");
+  c_check->add_option("--ignore", check.ignore, "not these rules (comma-separated, repeatable)")
+      ->delimiter(',')
+      ->option_text("RULE,...");
+  c_check
+      ->add_option("--min-severity", check.min_severity,
+                   "drop findings below info|warning|error (default: info)")
+      ->check(CLI::IsMember({"info", "warning", "error"}))
+      ->option_text("LEVEL");
+  c_check->add_flag("--strict", check.strict, "exit 1 on warnings too, not only on errors");
+  c_check->add_flag("--summary", check.summary,
+                    "counts per rule and the most-linked missing notes instead of each finding");
+  auto* o_context = c_check->add_flag(
+      "--context", check.context, "show the source line and a caret (default: when a terminal)");
+  auto* o_no_context =
+      c_check->add_flag("--no-context", check.no_context, "never show the source line");
+  o_context->excludes(o_no_context);
+  c_check
+      ->add_option("--color", check.color,
+                   "colour text output: auto|always|never (default: auto: on a terminal, unless "
+                   "NO_COLOR is set)")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->option_text("WHEN");
+  c_check
+      ->add_option("--durations", check.durations,
+                   "CSV of video_id,seconds: each video's length, for timestamp checks")
+      ->option_text("FILE");
+  c_check->add_flag("--list-rules", check.list_rules,
+                    "print every rule with its default severity and stop");
 
   TimestampsOptions ts;
   auto* c_ts = app.add_subcommand("timestamps", "every timestamp link as CSV (or TSV, JSON)");

@@ -1,22 +1,272 @@
-// tkb check: findings on stdout, a summary line, exit 1 when any error is found.
-#include <map>
+// tkb check: findings as text (with source lines and colour), JSON, SARIF or GitHub
+// annotations, or a summary; exit 1 when an error (with --strict: a warning) remains.
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <sstream>
+#include <unordered_map>
 
 #include "context.hpp"
+#include "log.hpp"
+#include "tkb/error.hpp"
+#include "tkb/report.hpp"
+#include "tkb/sarif.hpp"
+#include "tkb/text.hpp"
+#include "tkb/version.hpp"
 
 namespace tkb::cli {
 
-int run_check(Context& ctx, const CheckOptions& o) {
-  Loaded loaded = load(
-      ctx, {.report_problems = false, .keep_anchors = false});  // every problem is a finding here
-  std::vector<Diagnostic> findings = run_checks(loaded.kb, *loaded.resolver);
+namespace {
 
-  std::map<std::string, int> per_rule;
-  int counts[3] = {0, 0, 0};
-  for (const Diagnostic& d : findings) {
-    ++per_rule[d.rule];
-    ++counts[static_cast<int>(d.severity)];
+constexpr std::size_t kMissingTargets = 10;  // rows of --summary's missing-target table
+
+// ---- Options --------------------------------------------------------------------------------
+
+std::vector<std::string> checked_rules(const std::vector<std::string>& names,
+                                       const char* option) {
+  std::vector<std::string> out;
+  for (const std::string& raw : names) {
+    std::string name(trim(raw));
+    if (name.empty()) continue;
+    if (!find_rule(name)) {
+      std::string message = "unknown rule '" + name + "' in " + option;
+      std::string_view best;
+      std::size_t best_distance = std::max<std::size_t>(2, name.size() / 3) + 1;
+      for (const RuleInfo& r : all_rules()) {
+        std::size_t d = edit_distance(name, r.name, best_distance - 1);
+        if (d < best_distance) best = r.name, best_distance = d;
+      }
+      if (!best.empty()) message += " (did you mean '" + std::string(best) + "'?)";
+      throw Error(message + "; `tkb check --list-rules` lists them");
+    }
+    out.push_back(std::move(name));
   }
+  return out;
+}
+
+Severity severity_named(const std::string& s) {
+  return s == "error" ? Severity::error : s == "warning" ? Severity::warning : Severity::info;
+}
+
+std::unordered_map<std::string, std::int64_t> read_durations(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw Error("cannot read durations file '" + file + "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw Error("cannot read durations file '" + file + "'");
+  return parse_durations(text.str(), file);
+}
+
+// Positional PATH arguments as globs relative to the root. A path that exists from the
+// current folder is taken as such (so `tkb check .` and shell-expanded globs work from any
+// folder); anything else is a glob relative to the root. Each must match a note.
+std::vector<std::string> path_globs(const Loaded& loaded, const std::vector<std::string>& args) {
+  namespace fs = std::filesystem;
+  auto matches = [&](const std::string& glob) {
+    for (const Note& n : loaded.kb.notes) {
+      if (glob_match(glob, n.path)) return true;
+    }
+    for (const Diagnostic& d : loaded.kb.diagnostics) {
+      if (!d.path.empty() && glob_match(glob, d.path)) return true;
+    }
+    return false;
+  };
+  std::vector<std::string> out;
+  for (const std::string& arg : args) {
+    std::string glob = arg;
+    const bool wild = arg.find_first_of("*?") != std::string::npos;
+    std::error_code ec;
+    if (!wild && fs::exists(fs::symlink_status(arg, ec))) {
+      fs::path rel =
+          fs::weakly_canonical(arg, ec).lexically_relative(fs::weakly_canonical(loaded.root, ec));
+      std::string r = rel.generic_string();
+      if (ec || rel.empty() || r == ".." || r.rfind("../", 0) == 0) {
+        throw Error("'" + arg + "' is outside the knowledge base " + loaded.root);
+      }
+      glob = r == "." ? "**" : r;
+    }
+    if (!matches(glob)) {
+      if (wild || !matches(glob + ".md")) throw Error("no note matches '" + arg + "'");
+      glob += ".md";
+    }
+    out.push_back(std::move(glob));
+  }
+  return out;
+}
+
+// ---- Source lines ---------------------------------------------------------------------------
+
+// The text of the files that have findings, read through the disk seam one file at a time
+// (findings come sorted by path, so each file is read once).
+class Sources {
+ public:
+  explicit Sources(const std::string& root) : m_fs(make_disk_file_system(root)) {}
+
+  // Line `line` of `path`, or nullopt when the file cannot be read or has no such line.
+  std::optional<std::string_view> line(const std::string& path, std::uint32_t line) {
+    if (path.empty()) return std::nullopt;
+    if (path != m_path) {
+      m_path = path;
+      std::string error;
+      m_ok = m_fs->read_into(path, 16u << 20, m_text, error);
+      m_lines = 0;
+      if (m_ok) m_lines = 1 + static_cast<std::size_t>(std::count(m_text.begin(), m_text.end(), '\n'));
+    }
+    if (!m_ok || line == 0 || line > m_lines) return std::nullopt;
+    return line_of(m_text, line);
+  }
+
+ private:
+  std::unique_ptr<FileSystem> m_fs;
+  std::string m_path, m_text;
+  bool m_ok = false;
+  std::size_t m_lines = 0;
+};
+
+// For tools outside tkb: columns in code points, paths from the current folder.
+void prepare_for_tools(std::vector<Diagnostic>& findings, const Loaded& loaded) {
+  Sources sources(loaded.root);
+  const std::string prefix = root_prefix(loaded);
+  for (Diagnostic& d : findings) {
+    if (auto line = sources.line(d.path, d.pos.line)) {
+      d.pos.column = code_point_column(*line, d.pos.column);
+    }
+    if (!d.path.empty()) d.path = prefix + d.path;
+  }
+}
+
+// ---- Text -----------------------------------------------------------------------------------
+
+struct Style {
+  bool on = false;
+  std::string wrap(std::string_view code, std::string_view text) const {
+    if (!on) return std::string(text);
+    return "\033[" + std::string(code) + "m" + std::string(text) + "\033[0m";
+  }
+};
+
+std::string_view severity_colour(Severity s) {
+  switch (s) {
+    case Severity::error:
+      return "1;31";  // bold red
+    case Severity::warning:
+      return "1;33";  // bold yellow
+    case Severity::info:
+      return "1;36";  // bold cyan
+  }
+  return "1";
+}
+
+void write_text(std::ostream& out, const std::vector<Diagnostic>& findings, const Loaded& loaded,
+                bool context, const Style& style) {
+  std::unique_ptr<Sources> sources;
+  if (context) sources = std::make_unique<Sources>(loaded.root);
+  std::string buffer;
+  for (const Diagnostic& d : findings) {
+    std::string where = d.path.empty() ? std::string("tkb:")
+                                       : d.path + ":" + std::to_string(d.pos.line) + ":" +
+                                             std::to_string(d.pos.column) + ":";
+    buffer += style.wrap("1", where) + " " +
+              style.wrap(severity_colour(d.severity), std::string(to_string(d.severity)) + ":") +
+              " " + d.message + " [" + d.rule + "]\n";
+    if (!sources) continue;
+    if (auto line = sources->line(d.path, d.pos.line)) {
+      SourceExcerpt e = source_excerpt(*line, d.pos.column);
+      std::string number = std::to_string(d.pos.line);
+      if (number.size() < 5) number.insert(0, 5 - number.size(), ' ');
+      buffer += style.wrap("1;34", number + " |") + (e.text.empty() ? "" : " ") + e.text + "\n";
+      buffer += style.wrap("1;34", std::string(number.size(), ' ') + " |") + " " + e.caret +
+                style.wrap("1;32", "^") + "\n";
+    }
+  }
+  out << buffer;
+}
+
+int list_rules(Context& ctx, const CheckOptions& o) {
   if (o.format == "json") {
+    auto w = make_json_writer(ctx.out, {"rule", "severity", "description"});
+    for (const RuleInfo& r : all_rules()) {
+      w->row({std::string(r.name), std::string(to_string(r.severity)),
+              std::string(r.description)});
+    }
+    w->finish();
+    return 0;
+  }
+  if (o.format != "text") throw Error("--list-rules prints --format text or json");
+  std::size_t width = 0;
+  for (const RuleInfo& r : all_rules()) width = std::max(width, r.name.size());
+  std::string text;
+  for (const RuleInfo& r : all_rules()) {
+    std::string severity(to_string(r.severity));
+    text += std::string(r.name) + std::string(width - r.name.size() + 2, ' ') + severity +
+            std::string(9 - severity.size(), ' ') + std::string(r.description) + "\n";
+  }
+  ctx.out << text;
+  ctx.out.flush();
+  return 0;
+}
+
+}  // namespace
+
+int run_check(Context& ctx, const CheckOptions& o) {
+  // Everything about the command line is checked before the knowledge base is read.
+  FindingFilter filter;
+  filter.select = checked_rules(o.select, "--select");
+  filter.ignore = checked_rules(o.ignore, "--ignore");
+  filter.min_severity = severity_named(o.min_severity);
+  if (o.list_rules) return list_rules(ctx, o);
+  if (o.summary && o.format != "text" && o.format != "json") {
+    throw Error("--summary prints --format text or json, not " + o.format);
+  }
+  std::unordered_map<std::string, std::int64_t> durations;
+  if (!o.durations.empty()) durations = read_durations(o.durations);
+
+  // Every problem is a finding here, so loading reports none on stderr.
+  Loaded loaded = load(ctx, {.report_problems = false, .keep_anchors = false, .config = true});
+  CheckConfig& config = loaded.config.check;
+  for (auto& [id, seconds] : durations) config.durations[id] = seconds;
+  filter.paths = path_globs(loaded, o.paths);
+
+  std::vector<Diagnostic> findings =
+      filter_findings(run_checks(loaded.kb, *loaded.resolver, config), filter);
+
+  auto any_glob = [](const std::vector<std::string>& globs, const std::string& path) {
+    return std::any_of(globs.begin(), globs.end(),
+                       [&](const std::string& g) { return glob_match(g, path); });
+  };
+  std::size_t checked = 0;
+  for (const Note& n : loaded.kb.notes) {
+    if ((filter.paths.empty() || any_glob(filter.paths, n.path)) && !any_glob(config.ignore, n.path)) {
+      ++checked;
+    }
+  }
+  CheckSummary summary = summarize(findings, checked);
+  log::info(summary_line(summary, true));
+
+  if (o.summary) {
+    // Missing targets are worth showing only while broken links are: not when the rule is
+    // off, left out by --select/--ignore, or below --min-severity.
+    Diagnostic probe{"", {}, find_rule("broken-link")->severity, "broken-link", ""};
+    bool shown = true;
+    if (auto it = config.severity.find("broken-link"); it != config.severity.end()) {
+      shown = it->second.has_value();
+      if (shown) probe.severity = *it->second;
+    }
+    FindingFilter rules_only = filter;
+    rules_only.paths.clear();
+    if (shown && !filter_findings({probe}, rules_only).empty()) {
+      summary.missing = missing_targets(loaded.kb, *loaded.resolver, kMissingTargets, filter.paths,
+                                        config.ignore);
+    }
+    if (o.format == "json") {
+      write_summary_json(ctx.out, summary);
+    } else {
+      write_summary_text(ctx.out, summary);
+    }
+  } else if (o.format == "json") {
     auto w = make_json_writer(ctx.out, {"path", "line", "column", "severity", "rule", "message"});
     for (const Diagnostic& d : findings) {
       w->row({d.path, static_cast<std::int64_t>(d.pos.line),
@@ -24,32 +274,29 @@ int run_check(Context& ctx, const CheckOptions& o) {
               d.message});
     }
     w->finish();
+  } else if (o.format == "sarif" || o.format == "github") {
+    std::vector<Diagnostic> shown = findings;
+    prepare_for_tools(shown, loaded);
+    if (o.format == "sarif") {
+      write_sarif(ctx.out, shown, kVersion);
+    } else {
+      write_github(ctx.out, shown);
+    }
   } else {
-    std::string buffer;
-    for (const Diagnostic& d : findings) {
-      buffer += format_diagnostic(d);
-      buffer += '\n';
-    }
-    ctx.out << buffer;
-    auto plural = [](int n, const char* word) {
-      return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
-    };
-    std::string summary = "checked " + plural(static_cast<int>(loaded.kb.notes.size()), "note") +
-                          ": " + plural(counts[2], "error") + ", " + plural(counts[1], "warning") +
-                          ", " + std::to_string(counts[0]) + " info";
-    if (!per_rule.empty()) {
-      summary += " (";
-      bool first = true;
-      for (const auto& [rule, n] : per_rule) {
-        summary += (first ? "" : ", ") + rule + " " + std::to_string(n);
-        first = false;
-      }
-      summary += ")";
-    }
-    ctx.out << summary << '\n';
+    const bool terminal = stdout_is_terminal();
+    const char* no_color = std::getenv("NO_COLOR");
+    const char* term = std::getenv("TERM");
+    Style style;
+    style.on = o.color == "always" ||
+               (o.color == "auto" && terminal && !(no_color && *no_color) &&
+                !(term && std::string_view(term) == "dumb"));
+    const bool context = o.context || (!o.no_context && terminal);
+    write_text(ctx.out, findings, loaded, context, style);
+    ctx.out << summary_line(summary, true) << '\n';
   }
   ctx.out.flush();
-  return counts[2] > 0 ? 1 : 0;
+  const bool failed = summary.totals[2] > 0 || (o.strict && summary.totals[1] > 0);
+  return failed ? 1 : 0;
 }
 
 }  // namespace tkb::cli

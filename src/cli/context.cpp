@@ -3,6 +3,8 @@
 #include <chrono>
 #include <filesystem>
 
+#include <unistd.h>
+
 #include "log.hpp"
 #include "tkb/error.hpp"
 
@@ -30,6 +32,19 @@ std::string find_root(const std::string& given) {
   return ".";
 }
 
+// .tkb.yaml as the user finds it: from the current folder when the root was discovered (it
+// is then absolute), else below the root as given.
+std::string shown_config_path(const std::string& root, bool discovered) {
+  fs::path p = fs::path(root) / ".tkb.yaml";
+  if (discovered) {
+    std::error_code ec;
+    fs::path rel = p.lexically_relative(fs::current_path(ec));
+    if (!ec && !rel.empty()) return rel.generic_string();
+  }
+  if (root == ".") return ".tkb.yaml";
+  return p.generic_string();
+}
+
 }  // namespace
 
 Loaded load(const Context& ctx, LoadWants wants) {
@@ -37,6 +52,17 @@ Loaded load(const Context& ctx, LoadWants wants) {
   loaded.root = find_root(ctx.global.root);
   auto start = std::chrono::steady_clock::now();
   auto fs = make_disk_file_system(loaded.root);
+  std::error_code config_ec;
+  if (wants.config &&
+      std::filesystem::exists(std::filesystem::symlink_status(
+          std::filesystem::path(loaded.root) / ".tkb.yaml", config_ec))) {
+    const std::string shown = shown_config_path(loaded.root, ctx.global.root.empty());
+    std::string error;
+    auto text = fs->read(".tkb.yaml", 1u << 20, error);
+    if (!text) throw Error("cannot read " + shown + ": " + error);
+    loaded.config = parse_config(*text, shown);
+    log::info("read settings from " + shown);
+  }
   LoadOptions options;
   options.jobs = ctx.global.jobs;
   options.parse.anchor_text = wants.anchor_text;
@@ -89,6 +115,20 @@ int find_note(const Loaded& loaded, const std::string& spec) {
     message += "?";
   }
   throw Error(message);
+}
+
+std::string root_prefix(const Loaded& loaded) {
+  std::error_code ec;
+  fs::path cwd = fs::weakly_canonical(fs::current_path(ec), ec);
+  fs::path root = fs::weakly_canonical(loaded.root, ec);
+  if (ec) return "";
+  std::string rel = root.lexically_relative(cwd).generic_string();
+  if (rel.empty() || rel == "." || rel == ".." || rel.rfind("../", 0) == 0) return "";
+  return rel + "/";
+}
+
+bool stdout_is_terminal() {
+  return ::isatty(STDOUT_FILENO) == 1;
 }
 
 OutputOptions output_options(const Context& ctx) {

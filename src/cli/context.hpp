@@ -7,6 +7,7 @@
 
 #include "options.hpp"
 #include "tkb/check.hpp"
+#include "tkb/config.hpp"
 #include "tkb/knowledge_base.hpp"
 #include "tkb/resolve.hpp"
 
@@ -23,6 +24,7 @@ struct Loaded {
   std::string root;
   KnowledgeBase kb;
   std::unique_ptr<Resolver> resolver;
+  Config config;  // from the root's .tkb.yaml, when LoadWants::config
 };
 
 // What a command needs from loading.
@@ -30,6 +32,7 @@ struct LoadWants {
   bool report_problems = true;  // unreadable notes and broken front matter to stderr
   bool anchor_text = false;     // each anchor's sentence (only `timestamps` prints it)
   bool keep_anchors = true;     // every anchor, not only each note's summary
+  bool config = false;          // read the root's .tkb.yaml (throws tkb::Error when invalid)
 };
 
 // Find the root (-C, else the nearest ancestor with .tkb.yaml, else the current folder),
@@ -41,6 +44,14 @@ Loaded load(const Context& ctx, LoadWants wants = {});
 int find_note(const Loaded& loaded, const std::string& spec);
 
 OutputOptions output_options(const Context& ctx);
+
+// The root as a path from the current folder with a trailing '/' ("content/"), when the root
+// lies below the current folder; "" when it is the current folder or elsewhere. Prefixed to
+// paths in output that tools resolve from the current folder (GitHub annotations, SARIF).
+std::string root_prefix(const Loaded& loaded);
+
+// Whether standard output is a terminal.
+bool stdout_is_terminal();
 
 // Implemented one per file, cmd_*.cpp. Each returns the process exit code.
 int run_list(Context& ctx, const ListOptions& o);

@@ -2,37 +2,92 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <iterator>
 #include <map>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
+#include "tkb/scan.hpp"
 #include "tkb/text.hpp"
+#include "tkb/timestamp.hpp"
 
 namespace tkb {
 
 const std::vector<RuleInfo>& all_rules() {
   static const std::vector<RuleInfo> rules = {
-      {"broken-link", Severity::error, "a wikilink whose target matches no note"},
+      // Links
+      {"broken-link", Severity::error,
+       "a wikilink whose target matches no note (with the nearest note names)"},
       {"ambiguous-link", Severity::warning,
-       "a wikilink that matches several notes, none of them in the linking note's folder"},
+       "a wikilink that matches several notes, none of them alone in the linking note's folder"},
       {"empty-link", Severity::warning,
        "a wikilink with nothing to link to, such as [[ ]] or [[ | text]]"},
+      {"self-link", Severity::warning, "a wikilink from a note to itself, without a #heading"},
+      {"heading-not-found", Severity::warning,
+       "a [[note#Heading]] link to a heading the note does not have"},
+      {"block-not-found", Severity::warning,
+       "a [[note#^id]] link to a block id the note does not have"},
       {"malformed-link", Severity::warning,
-       "wikilink markup that does not parse: an unclosed '[[' or a link opened inside another"},
+       "wikilink markup that does not parse as meant: unclosed '[[', a link inside a link, "
+       "several '|', an unescaped '|' in a table row, prompt text left in the target"},
+      {"link-in-code", Severity::info,
+       "a wikilink inside code or an HTML comment, which shows as text, not as a link"},
+      {"non-canonical-link", Severity::info,
+       "a wikilink that reaches its note only by ignoring case or punctuation"},
+      // Timestamps
+      {"invalid-timestamp", Severity::error,
+       "a timestamp link whose data-t is not a time (a field of 60 or more, not numeric, a "
+       "placeholder)"},
+      {"timestamp-label-mismatch", Severity::warning,
+       "a timestamp link whose visible label is not the time it links to (info when it is the "
+       "same instant written differently)"},
+      {"timestamp-as-link", Severity::error,
+       "a time written as a wikilink, [[00:12:34]], which links to a note that does not exist"},
+      {"bare-timestamp", Severity::warning,
+       "a [00:12:34] in the text (or a Markdown link) that is not a link to the video"},
+      {"malformed-anchor", Severity::warning,
+       "timestamp link markup not in the usual form, unclosed, without data-t or label"},
+      {"suspect-minutes", Severity::warning,
+       "a note whose timestamps look like MM:SS written as HH:MM:00: nearly all end in :00 and "
+       "some pass an hour"},
+      {"timestamp-beyond-duration", Severity::warning,
+       "a timestamp past the end of the video (front-matter duration or --durations)"},
+      {"invalid-duration", Severity::warning,
+       "a front-matter duration that is not seconds or HH:MM:SS"},
+      // Notes
       {"yaml-error", Severity::error,
        "front matter that is not valid YAML, not a mapping, never closed, or repeats a key"},
+      {"no-front-matter", Severity::warning, "a topic note without front matter"},
       {"missing-title", Severity::warning, "a note whose front matter has no title"},
       {"missing-video-id", Severity::error, "a topic note whose front matter has no videoId"},
       {"invalid-video-id", Severity::error,
        "a videoId that is not 11 characters of letters, digits, '-' and '_'"},
-      {"invalid-timestamp", Severity::error,
-       "a timestamp link whose data-t is not a time (a field of 60 or more, or not numeric)"},
-      {"timestamp-label-mismatch", Severity::warning,
-       "a timestamp link whose visible label is not the time it links to"},
-      {"malformed-anchor", Severity::warning,
-       "timestamp link markup not in the usual form, unclosed, without data-t or label"},
+      {"missing-key", Severity::warning,
+       "a topic note without a front-matter key that .tkb.yaml requires"},
+      {"missing-source", Severity::warning, "a topic note without a From: [[channel]] line"},
+      {"source-mismatch", Severity::warning,
+       "a From: [[channel]] line that names another channel than the note's folder"},
+      {"wrapped-in-code-fence", Severity::warning,
+       "the whole article inside a ```markdown code fence, so nothing in it renders"},
+      {"unclosed-code-fence", Severity::error,
+       "a code fence that is never closed: the rest of the note shows as code"},
+      {"generator-leftover", Severity::warning,
+       "text generator chatter such as \"Here is the article with backlinks:\""},
+      {"no-timestamps", Severity::warning, "a topic note that cites no moment of its video"},
+      {"invisible-characters", Severity::warning,
+       "zero-width characters or bidi controls in a note's text or file path"},
       {"invalid-utf8", Severity::warning, "bytes that are not valid UTF-8"},
+      // Knowledge base
+      {"duplicate-stem", Severity::warning,
+       "the same file name in several folders: links by name reach only one of them"},
+      {"case-collision", Severity::warning,
+       "paths that differ only by letter case, which collide on macOS and Windows"},
+      {"orphan-note", Severity::info, "a topic note that no other note links to"},
+      {"unlinked-from-channel", Severity::warning,
+       "a topic note that its channel's index page does not list"},
+      // Files
       {"binary-content", Severity::error, "a .md file holding NUL bytes: a binary file, not read"},
       {"unreadable-file", Severity::error, "a note or folder that cannot be read"},
       {"skipped-file", Severity::info, "a symbolic link, which tkb does not follow"},
@@ -57,38 +112,187 @@ bool valid_video_id(std::string_view id) {
   });
 }
 
+std::string_view last_component(std::string_view folder) {
+  std::size_t slash = folder.rfind('/');
+  return slash == std::string_view::npos ? folder : folder.substr(slash + 1);
+}
+
 // Channel index pages (`chan/chan.md`) and pages at the root are not topic notes: they
 // carry no videoId.
 bool is_index_page(const Note& n) {
-  if (n.folder.empty()) return true;
-  std::size_t slash = n.folder.rfind('/');
-  std::string_view last = slash == std::string::npos ? std::string_view(n.folder)
-                                                     : std::string_view(n.folder).substr(slash + 1);
-  return loose_key(last) == loose_key(n.id);
+  return n.folder.empty() || loose_key(last_component(n.folder)) == loose_key(n.id);
 }
 
-}  // namespace
-
-namespace {
-
-// Every finding about note i, appended to `out`.
-void check_note(const KnowledgeBase& kb, const Resolver& resolver, std::size_t i,
-                std::vector<Diagnostic>& out) {
-  const Note& n = kb.notes[i];
-  out.insert(out.end(), n.diagnostics.begin(), n.diagnostics.end());
-  auto add = [&](Position pos, const char* rule, std::string message) {
-    out.push_back({n.path, pos, find_rule(rule)->severity, rule, std::move(message)});
-  };
-  bool has_binary = std::any_of(n.diagnostics.begin(), n.diagnostics.end(),
-                                [](const Diagnostic& d) { return d.rule == "binary-content"; });
-  if (has_binary) return;
-
-  const FrontMatterEntry* title = n.front_matter.find("title");
-  if (!title || trim(title->value).empty()) {
-    add(title ? title->pos : Position{}, "missing-title",
-        title ? "front-matter title is empty" : "front matter has no title");
+std::string invisible_in(std::string_view s) {
+  for (std::size_t i = 0; i + 2 < s.size(); ++i) {
+    auto u0 = static_cast<unsigned char>(s[i]), u1 = static_cast<unsigned char>(s[i + 1]),
+         u2 = static_cast<unsigned char>(s[i + 2]);
+    if (u0 == 0xE2 && ((u1 == 0x80 && ((u2 >= 0x8B && u2 <= 0x8F) || (u2 >= 0xAA && u2 <= 0xAE))) ||
+                       (u1 == 0x81 && (u2 == 0xA0 || (u2 >= 0xA6 && u2 <= 0xA9))))) {
+      char buf[16];
+      unsigned cp = ((u0 & 0x0Fu) << 12) | ((u1 & 0x3Fu) << 6) | (u2 & 0x3Fu);
+      std::snprintf(buf, sizeof buf, "U+%04X", cp);
+      return buf;
+    }
   }
-  if (!is_index_page(n)) {
+  return {};
+}
+
+// `12:34` or `01:02:03`, whatever the values: digits in two or three fields.
+bool time_shaped(std::string_view s) {
+  int fields = 1;
+  bool digit = false;
+  for (char c : s) {
+    if (c == ':') {
+      if (!digit) return false;
+      ++fields, digit = false;
+    } else if (c >= '0' && c <= '9') {
+      digit = true;
+    } else {
+      return false;
+    }
+  }
+  return digit && fields >= 2 && fields <= 3;
+}
+
+bool is_binary(const Note& n) {
+  return std::any_of(n.diagnostics.begin(), n.diagnostics.end(),
+                     [](const Diagnostic& d) { return d.rule == "binary-content"; });
+}
+
+bool suppressed(const Note& n, const Diagnostic& d) {
+  for (const Suppression& s : n.suppressions) {
+    bool where = s.line == 0 || s.line == d.pos.line || s.also_line == d.pos.line;
+    if (where &&
+        (s.rules.empty() || std::find(s.rules.begin(), s.rules.end(), d.rule) != s.rules.end())) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const std::string& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+class Checker {
+ public:
+  Checker(const KnowledgeBase& kb, const Resolver& resolver, const CheckConfig& config)
+      : m_kb(kb),
+        m_resolver(resolver),
+        m_config(config),
+        m_incoming(kb.notes.size()),
+        m_listed(kb.notes.size()),
+        m_index_page(kb.notes.size(), -1) {
+    std::unordered_map<std::string_view, int> index_of_folder;
+    for (int i = 0; i < static_cast<int>(kb.notes.size()); ++i) {
+      const Note& n = kb.notes[i];
+      m_folder_notes[n.folder].push_back(i);
+      if (!n.folder.empty() && is_index_page(n)) index_of_folder.emplace(n.folder, i);
+    }
+    for (int i = 0; i < static_cast<int>(kb.notes.size()); ++i) {
+      auto it = index_of_folder.find(kb.notes[i].folder);
+      if (it != index_of_folder.end()) m_index_page[i] = it->second;
+    }
+  }
+
+  // Pass 1, for any note on any thread: everything that concerns one note and its links.
+  void check_note(int i, std::vector<Diagnostic>& out,
+                  std::unordered_map<std::string, std::string>& suggestion_cache) {
+    const Note& n = m_kb.notes[i];
+    out.insert(out.end(), n.diagnostics.begin(), n.diagnostics.end());
+    auto add = [&](Position pos, const char* rule, std::string message) {
+      out.push_back({n.path, pos, find_rule(rule)->severity, rule, std::move(message)});
+    };
+    if (is_binary(n)) return;
+    bool topic = !is_index_page(n);
+    check_front_matter(n, topic, add);
+    if (topic) check_source(n, add);
+    if (topic && n.anchor_count == 0 && !n.wrapped_in_fence) {
+      add({}, "no-timestamps", "the note cites no moment of its video: it has no timestamp links");
+    }
+    if (std::string cp = invisible_in(n.path); !cp.empty()) {
+      add({}, "invisible-characters",
+          "the file path holds the invisible character " + cp + ", so typed links miss it");
+    }
+    if (auto d = m_config.durations.find(n.video_id);
+        d != m_config.durations.end() && !n.duration) {
+      for (const TimestampAnchor& a : n.anchors) {
+        if (a.seconds && *a.seconds > d->second) {
+          add(a.pos, "timestamp-beyond-duration",
+              "timestamp " + format_hms(*a.seconds) + " is past the end of the video (" +
+                  format_hms(d->second) + ")");
+        }
+      }
+    }
+    for (const WikiLink& l : n.links) check_link(i, l, add, suggestion_cache);
+    if (!n.wrapped_in_fence) {
+      for (const WikiLink& l : n.code_links) {
+        add(l.pos, "link-in-code",
+            std::string(l.raw) + " is inside code, so it shows as text, not as a link");
+      }
+    }
+  }
+
+  // Pass 2, after every note's links were counted.
+  void check_knowledge_base(std::vector<std::vector<Diagnostic>>& per_note) {
+    std::unordered_map<std::string_view, std::vector<int>> by_stem;
+    std::unordered_map<std::string, std::vector<int>> by_lower_path;
+    for (int i = 0; i < static_cast<int>(m_kb.notes.size()); ++i) {
+      by_stem[m_kb.notes[i].id].push_back(i);
+      by_lower_path[to_lower_ascii(m_kb.notes[i].path)].push_back(i);
+    }
+    for (int i = 0; i < static_cast<int>(m_kb.notes.size()); ++i) {
+      const Note& n = m_kb.notes[i];
+      if (is_binary(n)) continue;
+      auto add = [&](const char* rule, std::string message) {
+        per_note[i].push_back({n.path, {}, find_rule(rule)->severity, rule, std::move(message)});
+      };
+      const auto& same_stem = by_stem[n.id];
+      if (same_stem.size() > 1) {
+        std::vector<std::string> others;
+        for (int j : same_stem) {
+          if (j != i) others.push_back(m_kb.notes[j].path);
+        }
+        add("duplicate-stem", "the file name " + n.id + ".md is also used by " + join(others) +
+                                  ": a link by name reaches only one of them");
+      }
+      const auto& same_case = by_lower_path[to_lower_ascii(n.path)];
+      if (same_case.size() > 1) {
+        std::vector<std::string> others;
+        for (int j : same_case) {
+          if (j != i) others.push_back(m_kb.notes[j].path);
+        }
+        add("case-collision", "the path differs only by letter case from " + join(others) +
+                                  ": they collide on macOS and Windows");
+      }
+      if (is_index_page(n)) continue;
+      if (m_incoming[i].load() == 0) add("orphan-note", "no other note links to this note");
+      if (m_index_page[i] >= 0 && !m_listed[i].load()) {
+        add("unlinked-from-channel", "the channel index page " + m_kb.notes[m_index_page[i]].path +
+                                         " does not list this note");
+      }
+    }
+  }
+
+ private:
+  template <typename Add>
+  void check_front_matter(const Note& n, bool topic, const Add& add) {
+    if (!n.front_matter.present) {
+      if (topic)
+        add({}, "no-front-matter", "the note has no front matter (no title, no videoId)");
+      else
+        add({}, "missing-title", "the note has no front matter, so no title");
+      return;
+    }
+    const FrontMatterEntry* title = n.front_matter.find("title");
+    if (!title || trim(title->value).empty()) {
+      add(title ? title->pos : Position{}, "missing-title",
+          title ? "front-matter title is empty" : "front matter has no title");
+    }
+    if (!topic) return;
     const FrontMatterEntry* vid = n.front_matter.find("videoId");
     if (!vid || trim(vid->value).empty()) {
       add(vid ? vid->pos : Position{}, "missing-video-id",
@@ -97,36 +301,145 @@ void check_note(const KnowledgeBase& kb, const Resolver& resolver, std::size_t i
       add(vid->pos, "invalid-video-id",
           "videoId \"" + vid->value + "\" is not 11 characters of A-Z, a-z, 0-9, '-' and '_'");
     }
-  }
-
-  for (std::size_t k = 0; k < n.links.size(); ++k) {
-    const WikiLink& l = n.links[k];
-    const Resolution r = resolver.resolve_link(l, static_cast<int>(i));
-    if (l.target.empty() && l.fragment.empty()) {
-      add(l.pos, "empty-link", "link " + std::string(l.raw) + " has no target");
-    } else if (r.ambiguous()) {
-      std::string list;
-      for (int c : r.candidates) list += (list.empty() ? "" : ", ") + kb.notes[c].path;
-      add(l.pos, "ambiguous-link",
-          "link target \"" + std::string(l.target) + "\" matches " +
-              std::to_string(r.candidates.size()) + " notes (" + list + ")");
-    } else if (!r.resolved()) {
-      add(l.pos, "broken-link", "link target \"" + std::string(l.target) + "\" matches no note");
+    for (const std::string& key : m_config.required_keys) {
+      if (!n.front_matter.find(key)) {
+        add({}, "missing-key", "front matter has no '" + key + "', which .tkb.yaml requires");
+      }
     }
   }
-}
+
+  template <typename Add>
+  void check_source(const Note& n, const Add& add) {
+    if (n.channel_link < 0) {
+      add({}, "missing-source", "the note has no From: [[channel]] line naming its channel");
+      return;
+    }
+    std::string_view folder = last_component(n.folder);
+    if (n.channel == folder) return;
+    const WikiLink& l = n.links[static_cast<std::size_t>(n.channel_link)];
+    bool case_only = to_lower_ascii(n.channel) == to_lower_ascii(folder);
+    add(l.pos, "source-mismatch",
+        "From: [[" + n.channel + "]] names another channel than the folder '" +
+            std::string(folder) + "'" + (case_only ? " (they differ only by letter case)" : ""));
+  }
+
+  template <typename Add>
+  void check_link(int i, const WikiLink& l, const Add& add,
+                  std::unordered_map<std::string, std::string>& cache) {
+    const Note& n = m_kb.notes[i];
+    Resolution r = m_resolver.resolve_link(l, i);
+    if (l.target.empty() && l.fragment.empty()) {
+      add(l.pos, "empty-link", "link " + std::string(l.raw) + " has no target");
+      return;
+    }
+    if (r.ambiguous()) {
+      std::vector<std::string> paths;
+      for (int c : r.candidates) paths.push_back(m_kb.notes[c].path);
+      add(l.pos, "ambiguous-link",
+          "link target \"" + std::string(l.target) + "\" matches " +
+              std::to_string(r.candidates.size()) + " notes (" + join(paths) +
+              "), none of them alone in this note's folder");
+      return;
+    }
+    if (!r.resolved()) {
+      if (time_shaped(l.target)) {
+        add(l.pos, "timestamp-as-link",
+            std::string(l.raw) +
+                " is a wikilink to a time, not a link to the video; write a "
+                "yt-timestamp link");
+        return;
+      }
+      std::string key = n.folder + '\n' + std::string(l.target);
+      auto it = cache.find(key);
+      if (it == cache.end()) it = cache.emplace(key, did_you_mean(i, l.target)).first;
+      add(l.pos, "broken-link",
+          "link target \"" + std::string(l.target) + "\" matches no note" + it->second);
+      return;
+    }
+    const Note& target = m_kb.notes[r.note];
+    if (r.note != i) {
+      m_incoming[r.note].fetch_add(1, std::memory_order_relaxed);
+      if (m_index_page[r.note] == i) m_listed[r.note].store(true, std::memory_order_relaxed);
+    } else if (r.rule != MatchRule::self && l.fragment.empty()) {
+      add(l.pos, "self-link", "link " + std::string(l.raw) + " points to the note itself");
+    }
+    if (r.rule == MatchRule::stem_ci || r.rule == MatchRule::slug || r.rule == MatchRule::loose) {
+      add(l.pos, "non-canonical-link",
+          "link target \"" + std::string(l.target) + "\" reaches " + target.path + " only by " +
+              (r.rule == MatchRule::stem_ci ? "ignoring case"
+               : r.rule == MatchRule::slug  ? "the file-name rule"
+                                            : "ignoring case and punctuation") +
+              "; its exact name is [[" + target.id + "]]");
+    }
+    if (!l.fragment.empty() && l.fragment[0] == '^') {
+      std::string_view id = l.fragment.substr(1);
+      if (std::find(target.block_ids.begin(), target.block_ids.end(), id) ==
+          target.block_ids.end()) {
+        add(l.pos, "block-not-found", "block ^" + std::string(id) + " is not in " + target.path);
+      }
+    } else if (!l.fragment.empty()) {
+      std::string want = loose_key(l.fragment);
+      bool found =
+          std::any_of(target.headings.begin(), target.headings.end(), [&](const Heading& h) {
+            return loose_key(h.text) == want || loose_key(plain_text(h.text)) == want;
+          });
+      if (!found) {
+        add(l.pos, "heading-not-found",
+            "heading \"" + std::string(l.fragment) + "\" is not in " + target.path);
+      }
+    }
+  }
+
+  // "; did you mean a, b?" from the nearest names in the linking note's folder (and, in a
+  // knowledge base small enough, everywhere).
+  std::string did_you_mean(int from, std::string_view target) const {
+    std::string key = loose_key(target);
+    if (key.size() < 4) return {};  // too short for a suggestion to mean anything
+    std::size_t max = std::max<std::size_t>(2, key.size() / 4);
+    std::vector<std::pair<std::size_t, int>> best;
+    for (int c : m_folder_notes.at(m_kb.notes[from].folder)) {
+      std::size_t d = edit_distance(key, loose_key(m_kb.notes[c].id), max);
+      if (!m_kb.notes[c].title.empty()) {
+        d = std::min(d, edit_distance(key, loose_key(m_kb.notes[c].title), max));
+      }
+      if (d <= max) best.emplace_back(d, c);
+    }
+    std::vector<std::string> names;
+    if (best.empty()) {
+      if (m_kb.notes.size() <= kGlobalSuggestionLimit) names = m_resolver.suggest(target, 3);
+    } else {
+      std::sort(best.begin(), best.end());
+      for (std::size_t k = 0; k < best.size() && k < 3; ++k) {
+        names.push_back("[[" + m_kb.notes[best[k].second].id + "]]");
+      }
+    }
+    if (names.empty()) return {};
+    return "; did you mean " + join(names) + "?";
+  }
+
+  static constexpr std::size_t kGlobalSuggestionLimit = 20000;
+  const KnowledgeBase& m_kb;
+  const Resolver& m_resolver;
+  const CheckConfig& m_config;
+  std::vector<std::atomic<std::uint32_t>> m_incoming;  // links from other notes
+  std::vector<std::atomic<bool>> m_listed;             // linked from its channel index
+  std::vector<int> m_index_page;                       // the index page of the note's folder
+  std::unordered_map<std::string, std::vector<int>> m_folder_notes;
+};
 
 }  // namespace
 
 std::vector<Diagnostic> run_checks(const KnowledgeBase& kb, const Resolver& resolver,
                                    const CheckConfig& config) {
+  Checker checker(kb, resolver, config);
   // Notes are checked on every core; each note's findings land in its own slot, so the
   // result does not depend on the number of threads.
   std::vector<std::vector<Diagnostic>> per_note(kb.notes.size());
   std::atomic<std::size_t> next{0};
   auto work = [&] {
+    std::unordered_map<std::string, std::string> suggestion_cache;  // one per thread
     for (std::size_t i; (i = next.fetch_add(1)) < kb.notes.size();) {
-      check_note(kb, resolver, i, per_note[i]);
+      checker.check_note(static_cast<int>(i), per_note[i], suggestion_cache);
     }
   };
   unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
@@ -134,14 +447,18 @@ std::vector<Diagnostic> run_checks(const KnowledgeBase& kb, const Resolver& reso
   for (unsigned t = 1; t < jobs && kb.notes.size() > 256; ++t) threads.emplace_back(work);
   work();
   for (std::thread& t : threads) t.join();
+  checker.check_knowledge_base(per_note);
 
-  std::vector<Diagnostic> all = kb.diagnostics;
-  for (auto& list : per_note) {
-    std::move(list.begin(), list.end(), std::back_inserter(all));
-  }
   std::vector<Diagnostic> out;
-  out.reserve(all.size());
-  for (Diagnostic& d : all) {
+  for (Diagnostic d : kb.diagnostics) out.push_back(std::move(d));
+  for (std::size_t i = 0; i < kb.notes.size(); ++i) {
+    for (Diagnostic& d : per_note[i]) {
+      if (!suppressed(kb.notes[i], d)) out.push_back(std::move(d));
+    }
+  }
+  std::vector<Diagnostic> kept;
+  kept.reserve(out.size());
+  for (Diagnostic& d : out) {
     if (auto it = config.severity.find(d.rule); it != config.severity.end()) {
       if (!it->second) continue;  // rule switched off
       d.severity = *it->second;
@@ -150,27 +467,38 @@ std::vector<Diagnostic> run_checks(const KnowledgeBase& kb, const Resolver& reso
                     [&](const std::string& g) { return glob_match(g, d.path); })) {
       continue;
     }
-    out.push_back(std::move(d));
+    kept.push_back(std::move(d));
   }
-  std::sort(out.begin(), out.end(), diagnostic_less);
-  return out;
+  std::sort(kept.begin(), kept.end(), diagnostic_less);
+  return kept;
 }
 
 std::vector<MissingTarget> missing_targets(const KnowledgeBase& kb, const Resolver& resolver,
-                                           std::size_t limit) {
+                                           std::size_t limit, const std::vector<std::string>& only,
+                                           const std::vector<std::string>& skip) {
   // Grouped by loose key, so `Foo bar` and `foo_bar` count as one missing note.
   struct Group {
     std::map<std::string, int> spellings;
     int links = 0;
     std::set<int> notes;
   };
+  auto any_glob = [](const std::vector<std::string>& globs, const std::string& path) {
+    return std::any_of(globs.begin(), globs.end(),
+                       [&](const std::string& g) { return glob_match(g, path); });
+  };
   std::map<std::string, Group> groups;
   for (int i = 0; i < static_cast<int>(kb.notes.size()); ++i) {
-    for (const WikiLink& l : kb.notes[i].links) {
+    const Note& n = kb.notes[i];
+    if ((!only.empty() && !any_glob(only, n.path)) || any_glob(skip, n.path)) continue;
+    for (const WikiLink& l : n.links) {
       if (l.target.empty()) continue;
       Resolution r = resolver.resolve_link(l, i);
       if (r.resolved() || r.ambiguous()) continue;
-      Group& g = groups[loose_key(l.target)];
+      // A target with no letters or digits (`[[???]]`) has an empty loose key: it stays a
+      // group of its own rather than joining every other such target.
+      std::string key = loose_key(l.target);
+      if (key.empty()) key = "\x01" + std::string(l.target);
+      Group& g = groups[key];
       ++g.spellings[std::string(l.target)];
       ++g.links;
       g.notes.insert(i);
@@ -183,8 +511,9 @@ std::vector<MissingTarget> missing_targets(const KnowledgeBase& kb, const Resolv
     out.push_back({best->first, g.links, static_cast<int>(g.notes.size())});
   }
   std::sort(out.begin(), out.end(), [](const MissingTarget& a, const MissingTarget& b) {
-    return a.links != b.links ? a.links > b.links
-                              : a.notes != b.notes ? a.notes > b.notes : a.target < b.target;
+    return a.links != b.links   ? a.links > b.links
+           : a.notes != b.notes ? a.notes > b.notes
+                                : a.target < b.target;
   });
   if (out.size() > limit) out.resize(limit);
   return out;
@@ -216,7 +545,16 @@ bool glob_here(std::string_view p, std::string_view s) {
   while (!p.empty()) {
     if (p.substr(0, 2) == "**") {
       p.remove_prefix(2);
-      if (!p.empty() && p[0] == '/') p.remove_prefix(1);  // `**/` also matches no folder
+      if (p.empty()) return true;  // everything below
+      if (p[0] == '/') {
+        // `**/`: zero or more whole folders, so `a/**/b` matches `a/b` and `a/x/y/b` but
+        // not `a/xb`.
+        p.remove_prefix(1);
+        for (std::size_t i = 0; i <= s.size(); ++i) {
+          if ((i == 0 || s[i - 1] == '/') && glob_here(p, s.substr(i))) return true;
+        }
+        return false;
+      }
       for (std::size_t i = 0; i <= s.size(); ++i) {
         if (glob_here(p, s.substr(i))) return true;
       }
@@ -231,7 +569,16 @@ bool glob_here(std::string_view p, std::string_view s) {
       return false;
     }
     if (s.empty()) return false;
-    if (p[0] == '?' ? s[0] == '/' : p[0] != s[0]) return false;
+    if (p[0] == '?') {
+      // One character: a whole UTF-8 sequence, never a '/'.
+      if (s[0] == '/') return false;
+      std::size_t n = 1;
+      while (n < s.size() && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) ++n;
+      p.remove_prefix(1);
+      s.remove_prefix(n);
+      continue;
+    }
+    if (p[0] != s[0]) return false;
     p.remove_prefix(1);
     s.remove_prefix(1);
   }
@@ -241,11 +588,16 @@ bool glob_here(std::string_view p, std::string_view s) {
 }  // namespace
 
 bool glob_match(std::string_view pattern, std::string_view path) {
+  while (pattern.substr(0, 2) == "./") pattern.remove_prefix(2);
+  // A leading '/' anchors the pattern at the root: `/x.md` is only the root's x.md.
+  bool anchored = false;
+  while (!pattern.empty() && pattern.front() == '/') pattern.remove_prefix(1), anchored = true;
   while (pattern.size() > 1 && pattern.back() == '/') pattern.remove_suffix(1);
+  if (pattern.empty()) return false;
   if (glob_here(pattern, path)) return true;
   // A folder pattern matches everything below it.
   if (glob_here(std::string(pattern) + "/**", path)) return true;
-  if (pattern.find('/') == std::string_view::npos) {
+  if (!anchored && pattern.find('/') == std::string_view::npos) {
     std::size_t slash = path.rfind('/');
     if (slash != std::string_view::npos && glob_here(pattern, path.substr(slash + 1))) return true;
     // ... and any folder of that name.

@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "tkb/blocks.hpp"
 #include "tkb/front_matter.hpp"
 #include "tkb/scan.hpp"
 #include "tkb/text.hpp"
+#include "tkb/timestamp.hpp"
 
 namespace tkb {
 
@@ -124,6 +127,7 @@ void move_to_pool(Note& note) {
     views.push_back(&a.text);
   }
   for (Heading& h : note.headings) views.push_back(&h.text);
+  for (std::string_view& b : note.block_ids) views.push_back(&b);
   std::size_t total = 0;
   for (const std::string_view* v : views) total += v->size();
   // Never in the small-string buffer, whose address changes when the note moves.
@@ -152,6 +156,218 @@ void move_to_pool(Note& note) {
     rebase(a.text);
   }
   for (Heading& h : note.headings) rebase(h.text);
+  for (std::string_view& b : note.block_ids) rebase(b);
+}
+
+struct InvisibleChar {
+  std::size_t length;
+  const char* name;
+};
+
+// The invisible character starting at t[i], if it is one tkb reports.
+std::optional<InvisibleChar> invisible_at(std::string_view t, std::size_t i) {
+  auto u = [&](std::size_t k) {
+    return i + k < t.size() ? static_cast<unsigned char>(t[i + k]) : 0u;
+  };
+  if (u(0) == 0xE2 && u(1) == 0x80) {
+    switch (u(2)) {
+      case 0x8B:
+        return InvisibleChar{3, "U+200B ZERO WIDTH SPACE"};
+      case 0x8C:
+        return InvisibleChar{3, "U+200C ZERO WIDTH NON-JOINER"};
+      case 0x8D:
+        return InvisibleChar{3, "U+200D ZERO WIDTH JOINER"};
+      case 0x8E:
+        return InvisibleChar{3, "U+200E LEFT-TO-RIGHT MARK"};
+      case 0x8F:
+        return InvisibleChar{3, "U+200F RIGHT-TO-LEFT MARK"};
+      case 0xAA:
+        return InvisibleChar{3, "U+202A LEFT-TO-RIGHT EMBEDDING"};
+      case 0xAB:
+        return InvisibleChar{3, "U+202B RIGHT-TO-LEFT EMBEDDING"};
+      case 0xAC:
+        return InvisibleChar{3, "U+202C POP DIRECTIONAL FORMATTING"};
+      case 0xAD:
+        return InvisibleChar{3, "U+202D LEFT-TO-RIGHT OVERRIDE"};
+      case 0xAE:
+        return InvisibleChar{3, "U+202E RIGHT-TO-LEFT OVERRIDE"};
+      default:
+        return std::nullopt;
+    }
+  }
+  if (u(0) == 0xE2 && u(1) == 0x81) {
+    switch (u(2)) {
+      case 0xA0:
+        return InvisibleChar{3, "U+2060 WORD JOINER"};
+      case 0xA6:
+        return InvisibleChar{3, "U+2066 LEFT-TO-RIGHT ISOLATE"};
+      case 0xA7:
+        return InvisibleChar{3, "U+2067 RIGHT-TO-LEFT ISOLATE"};
+      case 0xA8:
+        return InvisibleChar{3, "U+2068 FIRST STRONG ISOLATE"};
+      case 0xA9:
+        return InvisibleChar{3, "U+2069 POP DIRECTIONAL ISOLATE"};
+      default:
+        return std::nullopt;
+    }
+  }
+  if (u(0) == 0xEF && u(1) == 0xBB && u(2) == 0xBF && i > 0) {
+    return InvisibleChar{3, "U+FEFF ZERO WIDTH NO-BREAK SPACE"};
+  }
+  return std::nullopt;
+}
+
+// Lines such as "Here is the article with the backlinks embedded:" that a text generator
+// left in its output.
+bool generator_leftover(std::string_view line) {
+  line = trim(line);
+  if (line.size() < 12 || line.size() > 160 || line.back() != ':') return false;
+  std::string lower = to_lower_ascii(line);
+  auto starts = [&](std::string_view p) { return lower.compare(0, p.size(), p) == 0; };
+  bool opener = starts("here is ") || starts("here's ") || starts("here are ") ||
+                starts("below is ") || starts("sure, here") || starts("certainly! here");
+  if (!opener) return false;
+  return lower.find("article") != std::string::npos ||
+         lower.find("backlink") != std::string::npos || lower.find("markdown") != std::string::npos;
+}
+
+using AddFn = std::function<void(Diagnostic)>;
+
+// Note-level findings that need the text: fences, generator leftovers, invisible
+// characters; and the block ids.
+void scan_lines(std::string_view text, std::size_t body_offset, const LineIndex& lines,
+                const BlockStructure& blocks, Note& note, const AddFn& add) {
+  // Invisible characters: one finding per line, at the first one.
+  std::uint32_t last_line = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const char* hit = static_cast<const char*>(std::memchr(text.data() + i, 0xE2, text.size() - i));
+    const char* bom = static_cast<const char*>(std::memchr(text.data() + i, 0xEF, text.size() - i));
+    if (!hit || (bom && bom < hit)) hit = bom;
+    if (!hit) break;
+    i = static_cast<std::size_t>(hit - text.data());
+    if (auto inv = invisible_at(text, i)) {
+      Position pos = lines.at(i);
+      if (pos.line != last_line) {
+        add({"", pos, Severity::warning, "invisible-characters",
+             std::string("invisible character ") + inv->name + " in the text"});
+        last_line = pos.line;
+      }
+      i += inv->length;
+    } else {
+      ++i;
+    }
+  }
+
+  for (const CodeBlock& b : blocks.code) {
+    if (b.fenced && !b.closed) {
+      add({"", lines.at(b.begin), Severity::error, "unclosed-code-fence",
+           "code fence is never closed: everything after it, links and timestamps included, "
+           "shows as code"});
+    }
+  }
+  // The whole article inside one markdown fence: the first block of the body after the From
+  // line, running to (nearly) the end.
+  for (const CodeBlock& b : blocks.code) {
+    if (!b.fenced) continue;
+    std::string info = to_lower_ascii(b.info);
+    if (info != "markdown" && info != "md") break;
+    std::string_view before = text.substr(body_offset, b.begin - body_offset);
+    std::size_t from = before.find("From:");
+    if (from != std::string_view::npos) {
+      std::size_t nl = before.find('\n', from);
+      before = before.substr(nl == std::string_view::npos ? before.size() : nl + 1);
+    }
+    std::size_t text_lines_before = 0;
+    for (std::size_t k = 0; k < before.size();) {
+      std::size_t nl = before.find('\n', k);
+      std::string_view l =
+          before.substr(k, (nl == std::string_view::npos ? before.size() : nl) - k);
+      if (!trim(l).empty()) ++text_lines_before;
+      k = nl == std::string_view::npos ? before.size() : nl + 1;
+    }
+    std::string_view after = text.substr(std::min<std::size_t>(b.end, text.size()));
+    if (text_lines_before <= 2 && trim(after).size() < 200) {
+      note.wrapped_in_fence = true;
+      add({"", lines.at(b.begin), Severity::warning, "wrapped-in-code-fence",
+           "the article is wrapped in a " + std::string(3, '`') + b.info +
+               " code fence, so its links and timestamps show as code instead of working"});
+    }
+    break;
+  }
+
+  for (std::size_t ln = lines.at(body_offset).line; ln <= lines.line_count(); ++ln) {
+    std::size_t ls = lines.line_start(ln);
+    std::size_t le = ln < lines.line_count() ? lines.line_start(ln + 1) - 1 : text.size();
+    std::string_view line = text.substr(ls, le - ls);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+    std::size_t first = line.find_first_not_of(" \t>");
+    if (first != std::string_view::npos && line.back() == ':' &&
+        generator_leftover(line.substr(first))) {
+      std::string message = "\"";
+      message.append(trim(line.substr(first)));
+      message.append("\" looks like text generator chatter left in the note");
+      add({"", lines.at(ls + first), Severity::warning, "generator-leftover", std::move(message)});
+    }
+    // `text ^block-id` at the end of a line.
+    std::size_t caret = line.rfind('^');
+    if (caret != std::string_view::npos && caret + 1 < line.size() &&
+        (caret == 0 || line[caret - 1] == ' ')) {
+      std::string_view id = line.substr(caret + 1);
+      if (std::all_of(id.begin(), id.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   c == '-';
+          })) {
+        note.block_ids.push_back(id);
+      }
+    }
+  }
+}
+
+// Timestamps that look like MM:SS written as HH:MM:00: nearly all end in ":00" and some
+// pass an hour.
+void suspect_minutes(const Note& note, const AddFn& add) {
+  int three_field = 0, zero = 0;
+  const TimestampAnchor* first = nullptr;
+  std::int64_t max = 0;
+  for (const TimestampAnchor& a : note.anchors) {
+    if (!a.seconds || std::count(a.data_t.begin(), a.data_t.end(), ':') != 2) continue;
+    ++three_field;
+    if (*a.seconds % 60 == 0) ++zero;
+    if (!first) first = &a;
+    max = std::max(max, *a.seconds);
+  }
+  if (three_field >= 3 && zero * 10 >= three_field * 9 && max >= 3600) {
+    add({"", first->pos, Severity::warning, "suspect-minutes",
+         std::to_string(zero) + " of " + std::to_string(three_field) +
+             " timestamps end in :00 and the last is " + format_hms(max) +
+             ": they look like MM:SS written as HH:MM:00 (" + format_hms(max) + " would be " +
+             format_hms(max / 60) + ")"});
+  }
+}
+
+// Front-matter `duration` (seconds or HH:MM:SS), and the anchors past it.
+void check_duration(Note& note, const AddFn& add) {
+  const FrontMatterEntry* e = note.front_matter.find("duration");
+  if (!e) return;
+  std::string_view v = trim(e->value);
+  TimeParse t = parse_time(v);
+  if (!t.seconds && !v.empty() && v.size() <= 9 &&
+      std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    t.seconds = std::stoll(std::string(v));
+  }
+  if (!t.seconds) {
+    add({"", e->pos, Severity::warning, "invalid-duration",
+         "front-matter duration \"" + e->value + "\" is not a number of seconds or HH:MM:SS"});
+    return;
+  }
+  note.duration = t.seconds;
+  for (const TimestampAnchor& a : note.anchors) {
+    if (a.seconds && *a.seconds > *note.duration) {
+      add({"", a.pos, Severity::warning, "timestamp-beyond-duration",
+           "timestamp " + format_hms(*a.seconds) + " is past the end of the video (" +
+               format_hms(*note.duration) + ")"});
+    }
+  }
 }
 
 }  // namespace
@@ -162,7 +378,7 @@ Note parse_note(std::string_view text, std::string path, const ParseOptions& opt
   note.size = text.size();
   split_path(note);
   LineIndex lines(text);
-  auto add = [&](Diagnostic d) {
+  AddFn add = [&](Diagnostic d) {
     d.path = note.path;
     note.diagnostics.push_back(std::move(d));
   };
@@ -199,7 +415,11 @@ Note parse_note(std::string_view text, std::string path, const ParseOptions& opt
   note.links = std::move(scan.links);
   note.code_links = std::move(scan.code_links);
   note.anchors = std::move(scan.anchors);
+  note.suppressions = std::move(scan.suppressions);
   for (Diagnostic& d : scan.diagnostics) add(std::move(d));
+  scan_lines(text, fm.body_offset, lines, blocks, note, add);
+  suspect_minutes(note, add);
+  check_duration(note, add);
 
   std::vector<std::string> sentences;  // computed text: owned here until moved to the pool
   if (options.anchor_text) sentences.reserve(note.anchors.size());
@@ -224,11 +444,11 @@ Note parse_note(std::string_view text, std::string path, const ParseOptions& opt
   }
   if (!options.keep_anchors) std::vector<TimestampAnchor>().swap(note.anchors);  // frees
 
-  // The `From: [[channel]]` line: the first body line before any heading that starts so.
+  // The `From: [[channel]]` line: the first body line up to the first heading that starts so.
   std::uint32_t limit_line = note.headings.empty() ? UINT32_MAX : note.headings.front().pos.line;
   for (std::size_t i = 0; i < note.links.size(); ++i) {
     const WikiLink& l = note.links[i];
-    if (l.pos.line >= limit_line) break;
+    if (l.pos.line > limit_line) break;  // `From:` followed by `---` is itself a heading
     std::size_t ls = lines.line_start(l.pos.line);
     std::string_view before = trim(text.substr(ls, l.pos.offset - ls));
     if (before == "From:") {

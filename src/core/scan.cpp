@@ -144,6 +144,8 @@ class Scanner {
         p = code_span(p, e);
       } else if (c == '[' && p + 1 < e && m_text[p + 1] == '[') {
         p = wikilink(p, e, false);
+      } else if (c == '[') {
+        p = bracket(p, e);
       } else if (c == '<') {
         p = angle(p, e);
       } else {
@@ -194,6 +196,86 @@ class Scanner {
     m_out.diagnostics.push_back(Diagnostic{"", m_lines.at(offset), s, rule, std::move(message)});
   }
 
+  // `[00:12:34]` outside an anchor: a time the reader cannot click.
+  std::size_t bracket(std::size_t p, std::size_t e) {
+    std::size_t q = p + 1;
+    while (q < e && q - p <= 12 && ((m_text[q] >= '0' && m_text[q] <= '9') || m_text[q] == ':'))
+      ++q;
+    if (q >= e || m_text[q] != ']' || q == p + 1) return p + 1;
+    std::string_view t = m_text.substr(p + 1, q - p - 1);
+    if (t.find(':') == std::string_view::npos || !parse_time(t).seconds) return p + 1;
+    bool md_link = q + 1 < e && m_text[q + 1] == '(';
+    diag(p, Severity::warning, "bare-timestamp",
+         md_link ? "timestamp [" + std::string(t) +
+                       "] is a Markdown link, not a yt-timestamp link to the video"
+                 : "timestamp [" + std::string(t) +
+                       "] is plain text, not a yt-timestamp link to the video");
+    return q + 1;
+  }
+
+  // Is offset p on a table row (a line starting with '|')?
+  bool in_table_row(std::size_t p) const {
+    std::size_t ls = m_text.rfind('\n', p == 0 ? 0 : p - 1);
+    ls = (ls == std::string_view::npos || p == 0) ? 0 : ls + 1;
+    while (ls < p && (m_text[ls] == ' ' || m_text[ls] == '\t' || m_text[ls] == '>')) ++ls;
+    return ls < p && m_text[ls] == '|';
+  }
+
+  void check_link_text(std::size_t p, std::string_view inner, const WikiLink& link) {
+    std::size_t pipes = static_cast<std::size_t>(std::count(inner.begin(), inner.end(), '|'));
+    bool escaped = inner.find("\\|") != std::string_view::npos;
+    if (pipes >= 1 && !escaped && in_table_row(p)) {
+      diag(p, Severity::warning, "malformed-link",
+           "an unescaped '|' inside a table row ends the table cell; write [[target\\|text]]");
+    } else if (pipes >= 2) {
+      diag(p, Severity::warning, "malformed-link",
+           "link has " + std::to_string(pipes) +
+               " '|'; only the first separates the target from the text");
+    }
+    static constexpr std::string_view kPromptMarkers[] = {"link name:", "link text:", "backlink:"};
+    std::string lowered = to_lower_ascii(link.target);
+    for (std::string_view marker : kPromptMarkers) {
+      if (lowered.find(marker) != std::string::npos) {
+        diag(p, Severity::warning, "malformed-link",
+             "link target holds text left over from a generator prompt (\"" + std::string(marker) +
+                 "\")");
+        break;
+      }
+    }
+  }
+
+  // `<!-- tkb-ignore RULE, RULE -->` and `<!-- tkb-ignore-file RULE -->`.
+  void suppression(std::size_t p, std::string_view content, std::size_t close) {
+    content = trim(content);
+    bool file = content.substr(0, 15) == "tkb-ignore-file";
+    if (!file && content.substr(0, 10) != "tkb-ignore") return;
+    content.remove_prefix(file ? 15 : 10);
+    if (!content.empty() && content[0] != ' ' && content[0] != '\t' && content[0] != '\n') return;
+    Suppression sup;
+    std::string current;
+    for (char c : content) {
+      if (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        if (!current.empty()) sup.rules.push_back(std::move(current));
+        current.clear();
+      } else {
+        current += c;
+      }
+    }
+    if (!current.empty()) sup.rules.push_back(std::move(current));
+    if (!file) {
+      Position at = m_lines.at(p);
+      sup.line = at.line;
+      // Alone on its line: it speaks of the next line too.
+      std::size_t ls = p - (at.column - 1);
+      std::size_t le = line_end(m_text, close, m_text.size());
+      if (trim(m_text.substr(ls, p - ls)).empty() &&
+          trim(m_text.substr(close + 3, le - close - 3)).empty()) {
+        sup.also_line = m_lines.at(close).line + 1;
+      }
+    }
+    m_out.suppressions.push_back(std::move(sup));
+  }
+
   std::size_t code_span(std::size_t p, std::size_t e) {
     std::size_t n = 0;
     while (p + n < e && m_text[p + n] == '`') ++n;
@@ -234,7 +316,8 @@ class Scanner {
     if (inner != std::string_view::npos) {
       if (!in_code) {
         diag(p, Severity::warning, "malformed-link",
-             "a link opens inside another link; only the inner one is read");
+             "'[[' is not closed before the next '[[' (a link inside a link, or a missing "
+             "']]'); only the inner link is read");
       }
       return inner;
     }
@@ -245,7 +328,9 @@ class Scanner {
     }
     bool embed = p > 0 && m_text[p - 1] == '!';
     std::size_t start = embed ? p - 1 : p;
-    WikiLink link = split_wikilink(m_text.substr(p + 2, close - p - 2));
+    std::string_view inner_text = m_text.substr(p + 2, close - p - 2);
+    WikiLink link = split_wikilink(inner_text);
+    if (!in_code) check_link_text(p, inner_text, link);
     link.embed = embed;
     link.raw = m_text.substr(start, close + 2 - start);
     link.pos = m_lines.at(start);
@@ -257,6 +342,7 @@ class Scanner {
     if (m_text.compare(p, 4, "<!--") == 0) {
       std::size_t close = m_text.substr(0, e).find("-->", p + 4);
       if (close == std::string_view::npos) return p + 4;  // not a comment: literal text
+      suppression(p, m_text.substr(p + 4, close - p - 4), close);
       code_segment(p + 4, close);
       return close + 3;
     }
@@ -328,6 +414,12 @@ class Scanner {
     label = trim(label);
     if (label.size() >= 2 && label.front() == '[' && label.back() == ']') {
       label = trim(label.substr(1, label.size() - 2));
+      if (label.size() >= 2 && label.front() == '[' && label.back() == ']') {
+        label = trim(label.substr(1, label.size() - 2));
+        diag(p, Severity::warning, "malformed-anchor",
+             "timestamp label [[" + std::string(label) +
+                 "]] is written as a wikilink inside the timestamp link");
+      }
     }
     a.label = label;
     check_times(a, p);

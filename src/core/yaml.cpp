@@ -1,9 +1,12 @@
 // The only translation unit that uses yaml-cpp: front matter, and .tkb.yaml (config).
+#include "tkb/check.hpp"
 #include "tkb/config.hpp"
+#include "tkb/error.hpp"
 #include "tkb/front_matter.hpp"
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -226,10 +229,170 @@ FrontMatterResult parse_front_matter(std::string_view text, const LineIndex& lin
 
 namespace tkb {
 
+namespace {
+
+// `path:line:col: message`, at a node's or an error's position.
+[[noreturn]] void config_error(const std::string& path, const YAML::Mark& mark,
+                               const std::string& message) {
+  std::string where = path;
+  if (!mark.is_null() && mark.line >= 0) {
+    where += ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+  }
+  throw Error(where + ": " + message);
+}
+
+std::string_view config_kind(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Null:
+      return "empty";
+    default:
+      return "a single value";
+  }
+}
+
+// ` (did you mean 'x'?)` for the nearest known name, when one is near enough.
+std::string did_you_mean(std::string_view word, const std::vector<std::string_view>& known) {
+  std::string_view best;
+  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+  for (std::string_view k : known) {
+    std::size_t d = edit_distance(word, k, best_distance - 1);
+    if (d < best_distance) best = k, best_distance = d;
+  }
+  return best.empty() ? "" : " (did you mean '" + std::string(best) + "'?)";
+}
+
+// The keys of a mapping, each checked against `known` and for repeats.
+void check_keys(const YAML::Node& map, const std::string& path, const std::string& where,
+                const std::vector<std::string_view>& known) {
+  std::vector<std::string> seen;
+  for (const auto& kv : map) {
+    const YAML::Node& key = kv.first;
+    if (!key.IsScalar()) config_error(path, key.Mark(), "a key in " + where + " is not a name");
+    const std::string& name = key.Scalar();
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      std::string list;
+      for (std::string_view k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+      config_error(path, key.Mark(),
+                   "unknown key '" + name + "' in " + where + did_you_mean(name, known) +
+                       "; known keys: " + list);
+    }
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
+      config_error(path, key.Mark(), "key '" + name + "' is given twice in " + where);
+    }
+    seen.push_back(name);
+  }
+}
+
+// A list of non-empty names or globs; a single value counts as a list of one.
+std::vector<std::string> string_list(const YAML::Node& n, const std::string& path,
+                                     const std::string& what) {
+  std::vector<std::string> out;
+  if (n.IsNull()) return out;
+  if (n.IsScalar()) {
+    if (n.Scalar().empty()) config_error(path, n.Mark(), what + " holds an empty value");
+    out.push_back(n.Scalar());
+    return out;
+  }
+  if (!n.IsSequence()) {
+    config_error(path, n.Mark(),
+                 what + " must be a list of values, not " + std::string(config_kind(n)));
+  }
+  for (const auto& item : n) {
+    if (!item.IsScalar()) {
+      config_error(path, item.Mark(),
+                   what + " must hold single values, not " + std::string(config_kind(item)));
+    }
+    if (item.Scalar().empty()) config_error(path, item.Mark(), what + " holds an empty value");
+    out.push_back(item.Scalar());
+  }
+  return out;
+}
+
+void parse_check_section(const YAML::Node& check, const std::string& path, CheckConfig& out) {
+  if (check.IsNull()) return;
+  if (!check.IsMap()) {
+    config_error(path, check.Mark(),
+                 "check must be a mapping of settings, not " + std::string(config_kind(check)));
+  }
+  check_keys(check, path, "check", {"rules", "ignore", "required-keys"});
+  for (const auto& kv : check) {
+    const std::string& key = kv.first.Scalar();
+    const YAML::Node& value = kv.second;
+    if (key == "rules") {
+      if (value.IsNull()) continue;
+      if (!value.IsMap()) {
+        config_error(path, value.Mark(),
+                     "check.rules must be a mapping of rule names to severities, not " +
+                         std::string(config_kind(value)));
+      }
+      std::vector<std::string_view> names;
+      for (const RuleInfo& r : all_rules()) names.push_back(r.name);
+      for (const auto& rule : value) {
+        const YAML::Node& name = rule.first;
+        if (!name.IsScalar()) config_error(path, name.Mark(), "a key in check.rules is not a name");
+        if (!find_rule(name.Scalar())) {
+          config_error(path, name.Mark(),
+                       "unknown rule '" + name.Scalar() + "' in check.rules" +
+                           did_you_mean(name.Scalar(), names) +
+                           "; `tkb check --list-rules` lists them");
+        }
+        if (out.severity.count(name.Scalar())) {
+          config_error(path, name.Mark(),
+                       "rule '" + name.Scalar() + "' is given twice in check.rules");
+        }
+        const YAML::Node& level = rule.second;
+        std::string text = level.IsScalar() ? level.Scalar() : "";
+        std::optional<Severity> severity;
+        if (text == "error") {
+          severity = Severity::error;
+        } else if (text == "warning") {
+          severity = Severity::warning;
+        } else if (text == "info") {
+          severity = Severity::info;
+        } else if (text != "off") {
+          config_error(path, level.Mark(),
+                       "severity of '" + name.Scalar() +
+                           "' must be error, warning, info or off, not " +
+                           (level.IsScalar() && !text.empty() ? "'" + text + "'"
+                                                              : std::string(config_kind(level))));
+        }
+        out.severity[name.Scalar()] = severity;
+      }
+    } else if (key == "ignore") {
+      out.ignore = string_list(value, path, "check.ignore");
+    } else {
+      out.required_keys = string_list(value, path, "check.required-keys");
+    }
+  }
+}
+
+}  // namespace
+
 Config parse_config(std::string_view text, const std::string& path) {
-  (void)text;
-  (void)path;
-  return {};  // not yet: .tkb.yaml settings arrive with `check`'s configuration
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    config_error(path, e.mark, "not valid YAML: " + e.msg);
+  }
+  Config config;
+  if (!root || root.IsNull()) return config;  // an empty file: every default
+  try {
+    if (!root.IsMap()) {
+      config_error(path, root.Mark(),
+                   "expected a mapping of settings (check: ...), not " +
+                       std::string(config_kind(root)));
+    }
+    check_keys(root, path, "the top level", {"check"});
+    for (const auto& kv : root) parse_check_section(kv.second, path, config.check);
+  } catch (const YAML::Exception& e) {
+    config_error(path, e.mark, "cannot be read: " + e.msg);
+  }
+  return config;
 }
 
 }  // namespace tkb
