@@ -25,8 +25,7 @@ constexpr std::size_t kMissingTargets = 10;  // rows of --summary's missing-targ
 
 // ---- Options --------------------------------------------------------------------------------
 
-std::vector<std::string> checked_rules(const std::vector<std::string>& names,
-                                       const char* option) {
+std::vector<std::string> checked_rules(const std::vector<std::string>& names, const char* option) {
   std::vector<std::string> out;
   for (const std::string& raw : names) {
     std::string name(trim(raw));
@@ -113,7 +112,8 @@ class Sources {
       std::string error;
       m_ok = m_fs->read_into(path, 16u << 20, m_text, error);
       m_lines = 0;
-      if (m_ok) m_lines = 1 + static_cast<std::size_t>(std::count(m_text.begin(), m_text.end(), '\n'));
+      if (m_ok)
+        m_lines = 1 + static_cast<std::size_t>(std::count(m_text.begin(), m_text.end(), '\n'));
     }
     if (!m_ok || line == 0 || line > m_lines) return std::nullopt;
     return line_of(m_text, line);
@@ -189,8 +189,7 @@ int list_rules(Context& ctx, const CheckOptions& o) {
   if (o.format == "json") {
     auto w = make_json_writer(ctx.out, {"rule", "severity", "description"});
     for (const RuleInfo& r : all_rules()) {
-      w->row({std::string(r.name), std::string(to_string(r.severity)),
-              std::string(r.description)});
+      w->row({std::string(r.name), std::string(to_string(r.severity)), std::string(r.description)});
     }
     w->finish();
     return 0;
@@ -224,8 +223,10 @@ int run_check(Context& ctx, const CheckOptions& o) {
   std::unordered_map<std::string, std::int64_t> durations;
   if (!o.durations.empty()) durations = read_durations(o.durations);
 
-  // Every problem is a finding here, so loading reports none on stderr.
-  Loaded loaded = load(ctx, {.report_problems = false, .keep_anchors = false, .config = true});
+  // Every problem is a finding here, so loading reports none on stderr. Anchors are kept only
+  // when video lengths are known: timestamp-beyond-duration compares each one to them.
+  Loaded loaded =
+      load(ctx, {.report_problems = false, .keep_anchors = !durations.empty(), .config = true});
   CheckConfig& config = loaded.config.check;
   for (auto& [id, seconds] : durations) config.durations[id] = seconds;
   filter.paths = path_globs(loaded, o.paths);
@@ -239,7 +240,8 @@ int run_check(Context& ctx, const CheckOptions& o) {
   };
   std::size_t checked = 0;
   for (const Note& n : loaded.kb.notes) {
-    if ((filter.paths.empty() || any_glob(filter.paths, n.path)) && !any_glob(config.ignore, n.path)) {
+    if ((filter.paths.empty() || any_glob(filter.paths, n.path)) &&
+        !any_glob(config.ignore, n.path)) {
       ++checked;
     }
   }
@@ -287,9 +289,8 @@ int run_check(Context& ctx, const CheckOptions& o) {
     const char* no_color = std::getenv("NO_COLOR");
     const char* term = std::getenv("TERM");
     Style style;
-    style.on = o.color == "always" ||
-               (o.color == "auto" && terminal && !(no_color && *no_color) &&
-                !(term && std::string_view(term) == "dumb"));
+    style.on = o.color == "always" || (o.color == "auto" && terminal && !(no_color && *no_color) &&
+                                       !(term && std::string_view(term) == "dumb"));
     const bool context = o.context || (!o.no_context && terminal);
     write_text(ctx.out, findings, loaded, context, style);
     ctx.out << summary_line(summary, true) << '\n';

@@ -53,9 +53,8 @@ Loaded load(const Context& ctx, LoadWants wants) {
   auto start = std::chrono::steady_clock::now();
   auto fs = make_disk_file_system(loaded.root);
   std::error_code config_ec;
-  if (wants.config &&
-      std::filesystem::exists(std::filesystem::symlink_status(
-          std::filesystem::path(loaded.root) / ".tkb.yaml", config_ec))) {
+  if (wants.config && std::filesystem::exists(std::filesystem::symlink_status(
+                          std::filesystem::path(loaded.root) / ".tkb.yaml", config_ec))) {
     const std::string shown = shown_config_path(loaded.root, ctx.global.root.empty());
     std::string error;
     auto text = fs->read(".tkb.yaml", 1u << 20, error);

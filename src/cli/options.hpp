@@ -42,18 +42,18 @@ struct LinksOptions {
 };
 
 struct CheckOptions {
-  std::string format = "text";           // text | json | sarif | github
-  std::string color = "auto";            // auto | always | never
-  bool context = false;                  // --context: source line and caret, even when piped
-  bool no_context = false;               // --no-context
-  bool summary = false;                  // counts and missing targets instead of findings
-  std::vector<std::string> select;       // rule names to keep (empty: all)
-  std::vector<std::string> ignore;       // rule names to drop
-  std::string min_severity = "info";     // info | warning | error
-  std::vector<std::string> paths;        // notes, folders or globs to report on
-  bool strict = false;                   // warnings fail the run too
-  bool list_rules = false;               // print the rules and stop
-  std::string durations;                 // CSV of video_id,seconds
+  std::string format = "text";        // text | json | sarif | github
+  std::string color = "auto";         // auto | always | never
+  bool context = false;               // --context: source line and caret, even when piped
+  bool no_context = false;            // --no-context
+  bool summary = false;               // counts and missing targets instead of findings
+  std::vector<std::string> select;    // rule names to keep (empty: all)
+  std::vector<std::string> ignore;    // rule names to drop
+  std::string min_severity = "info";  // info | warning | error
+  std::vector<std::string> paths;     // notes, folders or globs to report on
+  bool strict = false;                // warnings fail the run too
+  bool list_rules = false;            // print the rules and stop
+  std::string durations;              // CSV of video_id,seconds
 };
 
 struct TimestampsOptions {

@@ -125,12 +125,11 @@ void write_sarif(std::ostream& out, const std::vector<Diagnostic>& findings,
                          {"version", std::string(tool_version)},
                          {"semanticVersion", std::string(tool_version)},
                          {"rules", std::move(rule_list)}};
-  ordered_json log = {
-      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-      {"version", "2.1.0"},
-      {"runs", ordered_json::array({{{"tool", {{"driver", std::move(driver)}}},
-                                     {"columnKind", "unicodeCodePoints"},
-                                     {"results", std::move(results)}}})}};
+  ordered_json log = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+                      {"version", "2.1.0"},
+                      {"runs", ordered_json::array({{{"tool", {{"driver", std::move(driver)}}},
+                                                     {"columnKind", "unicodeCodePoints"},
+                                                     {"results", std::move(results)}}})}};
   // Invalid UTF-8 from notes becomes U+FFFD: the log is always valid JSON.
   out << log.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   out.flush();
@@ -152,12 +151,9 @@ void write_summary_json(std::ostream& out, const CheckSummary& s) {
   for (const MissingTarget& m : s.missing) {
     missing.push_back({{"target", m.target}, {"links", m.links}, {"notes", m.notes}});
   }
-  ordered_json j = {{"notes", s.notes},
-                    {"error", s.totals[2]},
-                    {"warning", s.totals[1]},
-                    {"info", s.totals[0]},
-                    {"rules", std::move(rules)},
-                    {"missing_targets", std::move(missing)}};
+  ordered_json j = {{"notes", s.notes},          {"error", s.totals[2]},
+                    {"warning", s.totals[1]},    {"info", s.totals[0]},
+                    {"rules", std::move(rules)}, {"missing_targets", std::move(missing)}};
   out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   out.flush();
 }

@@ -381,8 +381,7 @@ std::unordered_map<std::string, std::int64_t> parse_durations(std::string_view t
       if (head == "video_id" || head == "videoid" || head == "id") continue;
     }
     if (cells.size() != 2) {
-      throw Error(at + "expected 2 cells, video_id,seconds; found " +
-                  std::to_string(cells.size()));
+      throw Error(at + "expected 2 cells, video_id,seconds; found " + std::to_string(cells.size()));
     }
     std::string id = cells[0];
     if (!id.empty() && id[0] == '\'') id.erase(0, 1);

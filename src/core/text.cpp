@@ -158,21 +158,26 @@ bool is_valid_utf8(std::string_view s) {
 std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t max) {
   if (a.size() > b.size()) std::swap(a, b);
   if (b.size() - a.size() > max) return max + 1;
-  std::vector<std::size_t> row(a.size() + 1);
-  for (std::size_t i = 0; i <= a.size(); ++i) row[i] = i;
+  // Only cells within `max` of the diagonal can stay within `max` (Ukkonen's band).
+  const std::size_t n = a.size(), inf = max + 1;
+  std::vector<std::size_t> row(n + 1);
+  for (std::size_t i = 0; i <= n; ++i) row[i] = i <= max ? i : inf;
   for (std::size_t j = 1; j <= b.size(); ++j) {
-    std::size_t diag = row[0];
-    row[0] = j;
-    std::size_t best = row[0];
-    for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t lo = j > max ? j - max : 1, hi = std::min(n, j + max);
+    std::size_t diag = row[lo - 1];
+    row[lo - 1] = lo == 1 && j <= max ? j : inf;
+    std::size_t best = row[lo - 1];
+    for (std::size_t i = lo; i <= hi; ++i) {
       std::size_t up = row[i];
-      row[i] = std::min({row[i] + 1, row[i - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      std::size_t v = std::min({up + 1, row[i - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      row[i] = std::min(v, inf);
       diag = up;
       best = std::min(best, row[i]);
     }
-    if (best > max) return max + 1;
+    if (hi < n) row[hi + 1] = inf;
+    if (best > max) return inf;
   }
-  return std::min(row[a.size()], max + 1);
+  return std::min(row[n], inf);
 }
 
 }  // namespace tkb

@@ -354,7 +354,8 @@ void parse_check_section(const YAML::Node& check, const std::string& path, Check
         } else if (text == "info") {
           severity = Severity::info;
         } else if (text != "off") {
-          config_error(path, level.Mark(),
+          // An empty value has no place of its own: point at its rule.
+          config_error(path, level.IsNull() ? name.Mark() : level.Mark(),
                        "severity of '" + name.Scalar() +
                            "' must be error, warning, info or off, not " +
                            (level.IsScalar() && !text.empty() ? "'" + text + "'"
@@ -383,9 +384,9 @@ Config parse_config(std::string_view text, const std::string& path) {
   if (!root || root.IsNull()) return config;  // an empty file: every default
   try {
     if (!root.IsMap()) {
-      config_error(path, root.Mark(),
-                   "expected a mapping of settings (check: ...), not " +
-                       std::string(config_kind(root)));
+      config_error(
+          path, root.Mark(),
+          "expected a mapping of settings (check: ...), not " + std::string(config_kind(root)));
     }
     check_keys(root, path, "the top level", {"check"});
     for (const auto& kv : root) parse_check_section(kv.second, path, config.check);
