@@ -70,9 +70,11 @@ std::size_t skip_line_markers(std::string_view line) {
 }
 
 // The sentence an anchor at `offset` closes, as plain text.
-std::string sentence_before(std::string_view text, std::size_t offset) {
-  std::size_t ls = text.rfind('\n', offset == 0 ? 0 : offset - 1);
-  ls = (ls == std::string_view::npos || offset == 0) ? 0 : ls + 1;
+std::string sentence_before(std::string_view text, std::size_t offset, std::size_t line_start) {
+  // A sentence is not longer than this; looking further back on a huge line would make
+  // many anchors on it quadratic.
+  constexpr std::size_t kMaxSentence = 2000;
+  std::size_t ls = std::max(line_start, offset > kMaxSentence ? offset - kMaxSentence : 0);
   std::string_view seg = text.substr(ls, offset - ls);
   seg.remove_prefix(skip_line_markers(seg));
   // Drop the anchors (and their separators) right before this one: they close the same
@@ -433,7 +435,7 @@ Note parse_note(std::string_view text, std::string path, const ParseOptions& opt
       a.heading = static_cast<int>(it - note.headings.begin());
     }
     if (options.anchor_text) {
-      sentences.push_back(sentence_before(text, a.pos.offset));
+      sentences.push_back(sentence_before(text, a.pos.offset, a.pos.offset - (a.pos.column - 1)));
       a.text = sentences.back();
     }
     ++note.anchor_count;

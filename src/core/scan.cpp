@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <map>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -193,8 +194,31 @@ class Scanner {
   }
 
   void diag(std::size_t offset, Severity s, const char* rule, std::string message) {
+    // A hostile note can hold millions of broken constructs: report the first few per rule
+    // and count the rest (see ScanOutput / scan_inline).
+    std::size_t& n = m_per_rule[rule];
+    if (++n > kMaxPerRule) return;
     m_out.diagnostics.push_back(Diagnostic{"", m_lines.at(offset), s, rule, std::move(message)});
   }
+
+ public:
+  // Add "and N more" findings for rules that hit the cap.
+  void finish() {
+    for (const auto& [rule, n] : m_per_rule) {
+      if (n <= kMaxPerRule) continue;
+      Diagnostic last;
+      for (const Diagnostic& d : m_out.diagnostics) {
+        if (d.rule == rule) last = d;
+      }
+      last.message = "... and " + std::to_string(n - kMaxPerRule) +
+                     " more findings of this rule in the note, not shown";
+      m_out.diagnostics.push_back(std::move(last));
+    }
+  }
+
+ private:
+  static constexpr std::size_t kMaxPerRule = 200;
+  std::map<std::string_view, std::size_t> m_per_rule;
 
   // `[00:12:34]` outside an anchor: a time the reader cannot click.
   std::size_t bracket(std::size_t p, std::size_t e) {
@@ -215,8 +239,7 @@ class Scanner {
 
   // Is offset p on a table row (a line starting with '|')?
   bool in_table_row(std::size_t p) const {
-    std::size_t ls = m_text.rfind('\n', p == 0 ? 0 : p - 1);
-    ls = (ls == std::string_view::npos || p == 0) ? 0 : ls + 1;
+    std::size_t ls = p - (m_lines.at(p).column - 1);  // the line index knows where lines start
     while (ls < p && (m_text[ls] == ' ' || m_text[ls] == '\t' || m_text[ls] == '>')) ++ls;
     return ls < p && m_text[ls] == '|';
   }
@@ -279,7 +302,14 @@ class Scanner {
   std::size_t code_span(std::size_t p, std::size_t e) {
     std::size_t n = 0;
     while (p + n < e && m_text[p + n] == '`') ++n;
-    std::size_t limit = next_blank_line(m_text, p, e);
+    // The paragraph ends at the next blank line; remember it, as every backtick run in the
+    // paragraph asks again.
+    if (!(p >= m_para_from && p < m_para_end && e == m_para_limit)) {
+      m_para_from = p;
+      m_para_end = next_blank_line(m_text, p, e);
+      m_para_limit = e;
+    }
+    std::size_t limit = m_para_end;
     std::size_t slot = std::min<std::size_t>(n, m_failed_span.size() - 1);
     if (n < m_failed_span.size() && m_failed_span[slot] > p) return p + n;
     for (std::size_t q = p + n; q < limit;) {
@@ -466,7 +496,8 @@ class Scanner {
   const LineIndex& m_lines;
   ScanOutput& m_out;
   static constexpr std::size_t kMaxLabel = 200;  // a label is searched this far for "</a>"
-  std::vector<Attr> m_attrs;                     // reused across anchors
+  std::size_t m_para_from = 1, m_para_end = 0, m_para_limit = 0;  // cached paragraph end
+  std::vector<Attr> m_attrs;                                      // reused across anchors
   // m_failed_span[n]: no closing backtick run of length n exists before this offset.
   std::array<std::size_t, 16> m_failed_span{};
 };
@@ -506,6 +537,7 @@ ScanOutput scan_inline(std::string_view text, std::size_t begin, std::size_t end
     if (p >= end) break;
   }
   if (p < end) scanner.text_segment(p, end);
+  scanner.finish();
   return out;
 }
 
