@@ -1,6 +1,7 @@
 // The only translation unit that uses cmark-gfm.
 #include <cmark-gfm.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "tkb/blocks.hpp"
@@ -53,6 +54,12 @@ BlockStructure scan_blocks_full(std::string_view text, std::size_t body_offset,
     cmark_node_type type = cmark_node_get_type(node);
     int sl = cmark_node_get_start_line(node), el = cmark_node_get_end_line(node);
     if (sl <= 0) continue;
+    // cmark-gfm ends a block that the next line closed (an open fence in a quote or list
+    // item, a setext heading) one line late; no block ends after its container.
+    for (cmark_node* up = cmark_node_parent(node); up; up = cmark_node_parent(up)) {
+      int pl = cmark_node_get_end_line(up);
+      if (pl > 0 && cmark_node_get_type(up) != CMARK_NODE_DOCUMENT) el = std::min(el, pl);
+    }
     if (el < sl) el = sl;
     if (type == CMARK_NODE_CODE_BLOCK) {
       CodeBlock block;
@@ -63,12 +70,19 @@ BlockStructure scan_blocks_full(std::string_view text, std::size_t body_offset,
       block.fenced = cmark_node_get_fenced(node, &length, &offset, &fence_char) != 0;
       if (block.fenced) {
         if (const char* info = cmark_node_get_fence_info(node)) block.info = info;
-        // Closed when the last line of the block is a run of at least `length` fence chars.
+        // Closed when the block's last line is a closing fence: only container markers and
+        // spaces before a run of at least `length` fence chars, within three columns of the
+        // opening fence, and nothing after it.
         std::string_view last = text.substr(line_begin(el), line_end(el) - line_begin(el));
         std::size_t k = last.find(fence_char);
+        bool prefix_ok = k != std::string_view::npos &&
+                         last.substr(0, k).find_first_not_of(" >") == std::string_view::npos;
         int run = 0;
         while (k != std::string_view::npos && k < last.size() && last[k] == fence_char) ++run, ++k;
-        block.closed = el > sl && run >= length && trim(last.substr(k)).empty();
+        int column = static_cast<int>(k) - run + 1;
+        int opener = cmark_node_get_start_column(node);
+        block.closed = el > sl && prefix_ok && run >= length && trim(last.substr(k)).empty() &&
+                       column - opener <= 3;
       }
       out.code.push_back(std::move(block));
     } else if (type == CMARK_NODE_HEADING) {
@@ -80,8 +94,18 @@ BlockStructure scan_blocks_full(std::string_view text, std::size_t body_offset,
         auto [b, e] = atx_heading_text(text, p);
         h.begin = static_cast<std::uint32_t>(b), h.end = static_cast<std::uint32_t>(e);
       } else {  // setext: the text lines above the underline
+        int underline = sl + 1;
+        while (underline < el) {
+          std::string_view l =
+              trim(text.substr(line_begin(underline), line_end(underline) - line_begin(underline)));
+          if (!l.empty() && (l.find_first_not_of('=') == std::string_view::npos ||
+                             l.find_first_not_of('-') == std::string_view::npos)) {
+            break;
+          }
+          ++underline;
+        }
         std::size_t b = std::min(p, text.size());
-        std::size_t e = line_end(el - 1);
+        std::size_t e = line_end(underline - 1);
         while (e > b && (text[e - 1] == '\n' || text[e - 1] == '\r' || is_space(text[e - 1]))) --e;
         h.begin = static_cast<std::uint32_t>(b), h.end = static_cast<std::uint32_t>(e);
       }

@@ -146,6 +146,8 @@ std::optional<BlockStructure> scan_blocks_fast(std::string_view text, std::size_
     }
     char ch = 0;
     if (std::size_t run = fence_run(content, ch)) {
+      // An indented fence may belong to a list item, whose end closes it: CommonMark decides.
+      if (indent > 0) return std::nullopt;
       std::string_view info = trim_right(content.substr(run));
       if (ch == '`' && info.find('`') != std::string_view::npos) return std::nullopt;
       while (!info.empty() && is_space(info.front())) info.remove_prefix(1);
@@ -159,9 +161,12 @@ std::optional<BlockStructure> scan_blocks_fast(std::string_view text, std::size_
     // Inline code of three backticks, a fence inside a container, a setext underline or a
     // thematic break, an HTML block (a line opening with a tag other than `<a `): CommonMark's
     // answer depends on more context than one line.
-    bool html_block =
-        content[0] == '<' &&
-        !(content.size() > 2 && (content[1] == 'a' || content[1] == 'A') && is_space(content[2]));
+    // A line that is only an opening tag (even `<a ...>`) starts an HTML block.
+    bool anchor_start =
+        content.size() > 2 && (content[1] == 'a' || content[1] == 'A') && is_space(content[2]);
+    std::string_view trimmed = trim_right(content);
+    bool tag_alone = trimmed.back() == '>' && content.find('>') == trimmed.size() - 1;
+    bool html_block = content[0] == '<' && (!anchor_start || tag_alone);
     if (contains_fence(line) || rule_line(content) || html_block) return std::nullopt;
     if (atx_start(content)) {
       auto [b, e] = atx_heading_text(text, ls + indent);

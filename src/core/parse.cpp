@@ -69,6 +69,27 @@ std::size_t skip_line_markers(std::string_view line) {
   }
 }
 
+// Where the paragraph holding `pos` starts: earlier lines count while they continue it
+// (not blank, not a heading, and the later line does not open a list item, quote or table).
+std::size_t paragraph_start(std::string_view text, const LineIndex& lines, Position pos) {
+  std::size_t ln = pos.line;
+  auto line = [&](std::size_t n) {
+    std::size_t b = lines.line_start(n);
+    std::size_t e = n < lines.line_count() ? lines.line_start(n + 1) : text.size();
+    return text.substr(b, e - b);
+  };
+  while (ln > 1 && pos.offset - lines.line_start(ln - 1) <= 2000) {
+    std::string_view here = line(ln);
+    std::size_t k = here.find_first_not_of(" \t");
+    if (k == std::string_view::npos || skip_line_markers(here) != 0 || here[k] == '|') break;
+    std::string_view prev = trim(line(ln - 1));
+    if (prev.empty() || prev[0] == '#' || prev.substr(0, 3) == "```" || prev.substr(0, 3) == "~~~")
+      break;
+    --ln;
+  }
+  return lines.line_start(ln);
+}
+
 // The sentence an anchor at `offset` closes, as plain text.
 std::string sentence_before(std::string_view text, std::size_t offset, std::size_t line_start) {
   // A sentence is not longer than this; looking further back on a huge line would make
@@ -105,7 +126,8 @@ std::string sentence_before(std::string_view text, std::size_t offset, std::size
       ++depth, ++i;
     else if (seg[i] == ']' && seg[i + 1] == ']')
       depth = std::max(0, depth - 1), ++i;
-    else if (depth == 0 && (seg[i] == '.' || seg[i] == '!' || seg[i] == '?') && seg[i + 1] == ' ')
+    else if (depth == 0 && (seg[i] == '.' || seg[i] == '!' || seg[i] == '?') &&
+             (seg[i + 1] == ' ' || seg[i + 1] == '\n' || seg[i + 1] == '\r'))
       start = i + 2;
   }
   return plain_text(seg.substr(start));
@@ -435,7 +457,7 @@ Note parse_note(std::string_view text, std::string path, const ParseOptions& opt
       a.heading = static_cast<int>(it - note.headings.begin());
     }
     if (options.anchor_text) {
-      sentences.push_back(sentence_before(text, a.pos.offset, a.pos.offset - (a.pos.column - 1)));
+      sentences.push_back(sentence_before(text, a.pos.offset, paragraph_start(text, lines, a.pos)));
       a.text = sentences.back();
     }
     ++note.anchor_count;

@@ -137,7 +137,7 @@ Resolution Resolver::resolve_link(const WikiLink& link, int from) const {
 
 std::vector<std::string> Resolver::suggest(std::string_view target, std::size_t n) const {
   std::string key = loose_key(target);
-  if (key.empty()) return {};
+  if (key.empty() || n == 0) return {};
   std::size_t max = std::max<std::size_t>(2, key.size() / 3);
   std::vector<std::pair<std::size_t, int>> best;  // (distance, note)
   for (const auto& [k, notes] : m_loose) {

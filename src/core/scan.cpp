@@ -356,7 +356,7 @@ class Scanner {
         diag(p, Severity::warning, "malformed-link", "'[[' is never closed on its line");
       return p + 2;
     }
-    bool embed = p > 0 && m_text[p - 1] == '!';
+    bool embed = p > 0 && m_text[p - 1] == '!' && !(p > 1 && m_text[p - 2] == '\\');
     std::size_t start = embed ? p - 1 : p;
     std::string_view inner_text = m_text.substr(p + 2, close - p - 2);
     WikiLink link = split_wikilink(inner_text);
@@ -383,11 +383,12 @@ class Scanner {
   }
 
   std::size_t anchor(std::size_t p, std::size_t e) {
-    // The tag ends at the first '>' on its line; the label at the first "</a>" after it.
-    const void* hit = std::memchr(m_text.data() + p, '>', e - p);
+    // The tag ends at the first '>' (a tag may wrap onto the next lines, but not across a
+    // blank line); the label at the first "</a>" after it.
+    const void* hit = std::memchr(m_text.data() + p, '>', std::min(e - p, kMaxTag));
     if (!hit) return p + 1;
     std::size_t gt = static_cast<std::size_t>(static_cast<const char*>(hit) - m_text.data());
-    if (std::memchr(m_text.data() + p, '\n', gt - p)) return p + 1;
+    if (next_blank_line(m_text, p, gt) < gt) return p + 1;
     std::size_t le = line_end(m_text, gt, std::min(e, gt + 1 + kMaxLabel));
     std::string_view tag = m_text.substr(p, gt + 1 - p);
     if (tag.find("yt-timestamp") == std::string_view::npos) return gt + 1;
@@ -416,11 +417,11 @@ class Scanner {
            has_data_t ? "timestamp link markup is not in the usual form "
                         "<a class=\"yt-timestamp\" data-t=\"...\">; it may not render as a link"
                       : "timestamp link has no readable data-t attribute; it is ignored");
-      if (!has_data_t) return gt + 1;
+      if (!has_data_t) return skip_label(gt, e);
     } else if (!has_data_t) {
       diag(p, Severity::warning, "malformed-anchor",
            "timestamp link has no data-t attribute; it is ignored");
-      return gt + 1;
+      return skip_label(gt, e);
     }
 
     TimestampAnchor a;
@@ -455,6 +456,14 @@ class Scanner {
     check_times(a, p);
     m_out.anchors.push_back(std::move(a));
     return after;
+  }
+
+  // Past the label and `</a>` of an ignored timestamp link, so its label is not read again
+  // as a bare timestamp.
+  std::size_t skip_label(std::size_t gt, std::size_t e) const {
+    std::size_t le = line_end(m_text, gt, std::min(e, gt + 1 + kMaxLabel));
+    std::size_t close = find_ci(m_text.substr(0, le), "</a>", gt + 1);
+    return close == std::string_view::npos ? gt + 1 : close + 4;
   }
 
   void check_times(TimestampAnchor& a, std::size_t p) {
@@ -495,6 +504,7 @@ class Scanner {
   std::string_view m_text;
   const LineIndex& m_lines;
   ScanOutput& m_out;
+  static constexpr std::size_t kMaxTag = 400;    // a tag is searched this far for '>'
   static constexpr std::size_t kMaxLabel = 200;  // a label is searched this far for "</a>"
   std::size_t m_para_from = 1, m_para_end = 0, m_para_limit = 0;  // cached paragraph end
   std::vector<Attr> m_attrs;                                      // reused across anchors

@@ -1,0 +1,249 @@
+// Unit tests for tkb/output.hpp: escaping, formula neutralisation, and every record format.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tkb/output.hpp"
+
+using namespace tkb;
+
+namespace {
+
+std::string write(Format f, std::vector<std::string> columns, const std::vector<std::vector<Cell>>& rows,
+                  const OutputOptions& o = {}) {
+  std::ostringstream out;
+  std::unique_ptr<RecordWriter> w = make_writer(f, out, std::move(columns), o);
+  REQUIRE(w != nullptr);
+  for (const auto& r : rows) w->row(r);
+  w->finish();
+  return out.str();
+}
+
+// A strict RFC 4180 reader: records end with CRLF, quoted fields double their quotes.
+std::vector<std::vector<std::string>> read_csv(const std::string& s) {
+  std::vector<std::vector<std::string>> records;
+  std::vector<std::string> record;
+  std::string field;
+  std::size_t i = 0;
+  bool quoted = false, any = false;
+  while (i < s.size()) {
+    char c = s[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < s.size() && s[i + 1] == '"') field += '"', i += 2;
+      else if (c == '"') quoted = false, ++i;
+      else field += c, ++i;
+    } else if (c == '"' && field.empty()) {
+      quoted = true, any = true, ++i;
+    } else if (c == ',') {
+      record.push_back(field), field.clear(), ++i;
+    } else if (c == '\r' && i + 1 < s.size() && s[i + 1] == '\n') {
+      record.push_back(field), field.clear();
+      records.push_back(record), record.clear();
+      i += 2;
+    } else {
+      REQUIRE(c != '"');   // a bare quote inside an unquoted field is not RFC 4180
+      REQUIRE(c != '\n');  // so is a bare line feed
+      field += c, ++i;
+    }
+  }
+  (void)any;
+  REQUIRE(field.empty());  // the last record ended with CRLF
+  REQUIRE(record.empty());
+  return records;
+}
+
+}  // namespace
+
+TEST_CASE("output: csv_escape", "[output]") {
+  struct Case {
+    std::string cell;
+    bool neutralize;
+    std::string want;
+  };
+  const std::vector<Case> cases = {
+      {"plain", true, "plain"},
+      {"", true, ""},
+      {"a=b", true, "a=b"},  // only a leading character makes a formula
+      {"=1+1", true, "'=1+1"},
+      {"=1+1", false, "=1+1"},
+      {"-abc", true, "'-abc"},
+      {"+", true, "'+"},
+      {"@SUM(A1)", true, "'@SUM(A1)"},
+      {"\tx", true, "'\tx"},  // a tab needs no quoting in CSV
+      {"\rx", true, "\"'\rx\""},
+      {"a,b", true, "\"a,b\""},
+      {"a,b", false, "\"a,b\""},
+      {"say \"hi\"", true, "\"say \"\"hi\"\"\""},
+      {"\"", true, "\"\"\"\""},
+      {"line1\nline2", true, "\"line1\nline2\""},
+      {"line1\r\nline2", true, "\"line1\r\nline2\""},
+      {"=HYPERLINK(\"x\",\"y\")", true, "\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\""},
+      {"caf\xC3\xA9", true, "caf\xC3\xA9"},
+  };
+  for (const Case& c : cases) {
+    INFO("cell: " << c.cell << " neutralize: " << c.neutralize);
+    CHECK(csv_escape(c.cell, c.neutralize) == c.want);
+  }
+}
+
+TEST_CASE("output: tsv_escape", "[output]") {
+  struct Case {
+    std::string cell;
+    bool neutralize;
+    std::string want;
+  };
+  const std::vector<Case> cases = {
+      {"plain", true, "plain"},
+      {"", true, ""},
+      {"a\tb", true, "a\\tb"},
+      {"a\nb", true, "a\\nb"},
+      {"a\rb", true, "a\\rb"},
+      {"a\\b", true, "a\\\\b"},
+      {"a,b \"q\"", true, "a,b \"q\""},  // nothing to quote in TSV
+      {"=1+1", true, "'=1+1"},
+      {"=1+1", false, "=1+1"},
+      {"-abc", true, "'-abc"},
+      {"+x", true, "'+x"},
+      {"@x", true, "'@x"},
+      {"\tx", true, "'\\tx"},
+      {"\tx", false, "\\tx"},
+      {"\rx", true, "'\\rx"},
+  };
+  for (const Case& c : cases) {
+    INFO("cell: " << c.cell << " neutralize: " << c.neutralize);
+    CHECK(tsv_escape(c.cell, c.neutralize) == c.want);
+  }
+}
+
+TEST_CASE("output: CSV writer", "[output]") {
+  const std::vector<std::vector<Cell>> rows = {
+      {std::string("a,b"), std::int64_t{-5}, true, std::vector<std::string>{"x", "=y"}, std::monostate{}},
+      {std::string("=cmd"), std::int64_t{0}, false, std::vector<std::string>{"-z"}, std::string("")},
+  };
+  const std::vector<std::string> columns = {"path", "count", "ok", "tags", "none"};
+
+  CHECK(write(Format::csv, columns, rows) ==
+        "path,count,ok,tags,none\r\n"
+        "\"a,b\",-5,true,x;=y,\r\n"  // numbers are never neutralised
+        "'=cmd,0,false,'-z,\r\n");
+
+  OutputOptions raw;
+  raw.neutralize_formulas = false;
+  raw.header = false;
+  CHECK(write(Format::csv, columns, rows, raw) ==
+        "\"a,b\",-5,true,x;=y,\r\n"
+        "=cmd,0,false,-z,\r\n");
+
+  CHECK(write(Format::csv, columns, {}) == "path,count,ok,tags,none\r\n");
+}
+
+TEST_CASE("output: CSV round-trips through an RFC 4180 reader", "[output]") {
+  const std::vector<std::string> nasty = {"plain", "a,b", "say \"hi\"", "two\nlines", "crlf\r\nend",
+                                          "", "\"", "tab\there", "caf\xC3\xA9"};
+  std::vector<std::vector<Cell>> rows;
+  for (const std::string& s : nasty) rows.push_back({s, std::int64_t{7}});
+  std::string csv = write(Format::csv, {"text", "n"}, rows);
+  auto records = read_csv(csv);
+  REQUIRE(records.size() == nasty.size() + 1);
+  CHECK(records[0] == std::vector<std::string>{"text", "n"});
+  for (std::size_t i = 0; i < nasty.size(); ++i) {
+    INFO("cell " << i);
+    CHECK(records[i + 1] == std::vector<std::string>{nasty[i], "7"});
+  }
+}
+
+TEST_CASE("output: TSV writer", "[output]") {
+  const std::vector<std::vector<Cell>> rows = {
+      {std::string("a\tb"), std::int64_t{-5}, std::vector<std::string>{"x", "y"}, std::monostate{}},
+      {std::string("@me"), std::int64_t{3}, std::vector<std::string>{}, true},
+  };
+  CHECK(write(Format::tsv, {"name", "n", "list", "flag"}, rows) ==
+        "name\tn\tlist\tflag\n"
+        "a\\tb\t-5\tx;y\t\n"
+        "'@me\t3\t\ttrue\n");
+  OutputOptions no_header;
+  no_header.header = false;
+  CHECK(write(Format::tsv, {"name"}, {{std::string("x")}}, no_header) == "x\n");
+}
+
+TEST_CASE("output: table writer aligns columns", "[output]") {
+  const std::vector<std::vector<Cell>> rows = {
+      {std::string("a.md"), std::int64_t{1}, std::vector<std::string>{"x", "y"}},
+      {std::string("longer/path.md"), std::int64_t{12345}, std::monostate{}},
+      {std::string("caf\xC3\xA9.md"), true, std::string("two\nlines\tand\rmore")},
+      {std::string("e.md"), std::int64_t{2}, std::string("")},
+  };
+  CHECK(write(Format::table, {"path", "n", "tags"}, rows) ==
+        "path            n      tags\n"
+        "a.md            1      x, y\n"
+        "longer/path.md  12345  -\n"
+        "caf\xC3\xA9.md         true   two lines and more\n"  // width in code points
+        "e.md            2\n");                               // no trailing blanks
+
+  OutputOptions no_header;
+  no_header.header = false;
+  CHECK(write(Format::table, {"path", "n"}, {{std::string("a"), std::int64_t{1}}}, no_header) ==
+        "a  1\n");
+  CHECK(write(Format::table, {"path", "n"}, {}) == "path  n\n");
+}
+
+TEST_CASE("output: JSON writer output parses back", "[output]") {
+  const std::vector<std::vector<Cell>> rows = {
+      {std::string("a.md"), std::int64_t{-5}, true, std::vector<std::string>{"x", "y"}, std::monostate{}},
+      {std::string("quote \" and \\ and\ttab"), std::int64_t{0}, false, std::vector<std::string>{},
+       std::string("caf\xC3\xA9")},
+  };
+  std::string text = write(Format::json, {"path", "n", "ok", "tags", "none"}, rows);
+  CHECK(text ==
+        "[\n"
+        "{\"path\":\"a.md\",\"n\":-5,\"ok\":true,\"tags\":[\"x\",\"y\"],\"none\":null},\n"
+        "{\"path\":\"quote \\\" and \\\\ and\\ttab\",\"n\":0,\"ok\":false,\"tags\":[],"
+        "\"none\":\"caf\xC3\xA9\"}\n"
+        "]\n");
+  nlohmann::json j = nlohmann::json::parse(text);
+  REQUIRE(j.is_array());
+  REQUIRE(j.size() == 2);
+  CHECK(j[0]["path"] == "a.md");
+  CHECK(j[0]["n"] == -5);
+  CHECK(j[0]["ok"] == true);
+  CHECK(j[0]["tags"] == nlohmann::json::array({"x", "y"}));
+  CHECK(j[0]["none"].is_null());
+  CHECK(j[1]["path"] == "quote \" and \\ and\ttab");
+  CHECK(j[1]["tags"].empty());
+  CHECK(j[1]["none"] == "caf\xC3\xA9");
+}
+
+TEST_CASE("output: JSON writer replaces invalid UTF-8 so the output stays valid", "[output]") {
+  std::string text = write(Format::json, {"text", "list"},
+                           {{std::string("bad \xFF byte"), std::vector<std::string>{"ok", "\xC3"}}});
+  nlohmann::json j;
+  REQUIRE_NOTHROW(j = nlohmann::json::parse(text));
+  REQUIRE(j.size() == 1);
+  CHECK(j[0]["text"] == "bad \xEF\xBF\xBD byte");  // U+FFFD
+  CHECK(j[0]["list"][1] == "\xEF\xBF\xBD");
+}
+
+TEST_CASE("output: JSON writer edge cases", "[output]") {
+  CHECK(write(Format::json, {"a"}, {}) == "[]\n");
+  CHECK(nlohmann::json::parse(write(Format::json, {"a"}, {})).empty());
+  // Cells beyond the named columns are dropped.
+  CHECK(write(Format::json, {"a"}, {{std::int64_t{1}, std::int64_t{2}}}) == "[\n{\"a\":1}\n]\n");
+  // make_json_writer is the same writer.
+  std::ostringstream out;
+  auto w = make_json_writer(out, {"x"});
+  w->row({std::string("y")});
+  w->finish();
+  CHECK(out.str() == "[\n{\"x\":\"y\"}\n]\n");
+}
+
+TEST_CASE("output: paths writer prints the first column alone", "[output]") {
+  CHECK(write(Format::paths, {"path", "n"},
+              {{std::string("a.md"), std::int64_t{1}}, {std::string("=b.md"), std::int64_t{2}}}) ==
+        "a.md\n=b.md\n");  // no header, no neutralisation
+  CHECK(write(Format::paths, {"path"}, {}) == "");
+  CHECK(write(Format::paths, {"list"}, {{std::vector<std::string>{"a", "b"}}}) == "a, b\n");
+}

@@ -1,0 +1,351 @@
+// Unit tests for tkb/resolve.hpp: each MatchRule, their order, folder preference,
+// ambiguity, suggestions, resolve_all and backlinks. Knowledge bases live in memory.
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "tkb/knowledge_base.hpp"
+#include "tkb/parse.hpp"
+#include "tkb/resolve.hpp"
+#include "tkb/scan.hpp"
+
+using namespace tkb;
+
+namespace {
+
+const std::string LRI = "\xE2\x81\xA8";  // U+2068 FIRST STRONG ISOLATE
+const std::string PDI = "\xE2\x81\xA9";  // U+2069 POP DIRECTIONAL ISOLATE
+
+std::string note(const std::string& title, const std::string& extra = "",
+                 const std::string& body = "") {
+  return "---\ntitle: " + title + "\n" + extra + "---\n" + body;
+}
+
+KnowledgeBase load(std::map<std::string, std::string> files, unsigned jobs = 1) {
+  MemoryFileSystem fs(std::move(files));
+  LoadOptions o;
+  o.jobs = jobs;
+  return load_knowledge_base(fs, o);
+}
+
+// The main fixture: a little of everything.
+KnowledgeBase main_kb() {
+  return load({
+      {"index.md", note("Index")},
+      {"film/ai_in_film_making.md", note("AI in film making")},
+      {"kitchen/kitchen.md", note("Kitchen")},
+      {"kitchen/ais_impact.md", note("AI's Impact")},
+      {"kitchen/sourdough_starters.md",
+       note("Sourdough starters", "aliases: [Levain, \" Starter Culture \"]\n")},
+      {"kitchen/topic.md", note("Kitchen topic")},
+      {"space/topic.md", note("Space topic")},
+      {"space/Dup.md", note("Dup upper")},
+      {"space/dup.md", note("Dup lower")},
+      {"space/what_lagrange_points_are.md", note("Lagrange points")},
+      {"x.md", note("Root x")},
+      {"x/x.md", note("Folder x")},
+      {LRI + "cleo" + PDI + "/" + LRI + "cleo" + PDI + ".md", note("Cleo")},
+  });
+}
+
+int idx(const KnowledgeBase& kb, const std::string& path) {
+  int i = kb.find_path(path);
+  INFO("path " << path);
+  REQUIRE(i >= 0);
+  return i;
+}
+
+void check_resolves(const KnowledgeBase& kb, const Resolver& r, const std::string& target,
+                    MatchRule rule, const std::string& path, int from = -1) {
+  INFO("target \"" << target << "\" from " << from);
+  Resolution res = r.resolve(target, from);
+  CHECK(to_string(res.rule) == to_string(rule));
+  CHECK(res.resolved());
+  CHECK_FALSE(res.ambiguous());
+  REQUIRE(res.note >= 0);
+  CHECK(kb.notes[res.note].path == path);
+}
+
+// Candidates as a vector, whatever range type Resolution uses.
+template <typename Range>
+std::vector<int> vec(const Range& r) {
+  return std::vector<int>(r.begin(), r.end());
+}
+
+template <typename Range>
+std::vector<std::string> paths_of(const KnowledgeBase& kb, const Range& notes) {
+  std::vector<std::string> out;
+  for (int i : notes) out.push_back(kb.notes[i].path);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("resolve: to_string of every MatchRule", "[resolve]") {
+  CHECK(to_string(MatchRule::path) == "path");
+  CHECK(to_string(MatchRule::stem) == "stem");
+  CHECK(to_string(MatchRule::stem_ci) == "stem-ci");
+  CHECK(to_string(MatchRule::slug) == "slug");
+  CHECK(to_string(MatchRule::loose) == "loose");
+  CHECK(to_string(MatchRule::alias) == "alias");
+  CHECK(to_string(MatchRule::self) == "self");
+  CHECK(to_string(MatchRule::none) == "none");
+}
+
+TEST_CASE("resolve: path rule, with and without .md", "[resolve]") {
+  KnowledgeBase kb = main_kb();
+  Resolver r(kb);
+  check_resolves(kb, r, "kitchen/ais_impact", MatchRule::path, "kitchen/ais_impact.md");
+  check_resolves(kb, r, "kitchen/ais_impact.md", MatchRule::path, "kitchen/ais_impact.md");
+  check_resolves(kb, r, "./kitchen/ais_impact", MatchRule::path, "kitchen/ais_impact.md");
+  check_resolves(kb, r, "kitchen/../kitchen/ais_impact", MatchRule::path,
+                 "kitchen/ais_impact.md");
+  check_resolves(kb, r, "kitchen//ais_impact", MatchRule::path, "kitchen/ais_impact.md");
+  check_resolves(kb, r, "  kitchen/ais_impact  ", MatchRule::path, "kitchen/ais_impact.md");
+  check_resolves(kb, r, "x/x", MatchRule::path, "x/x.md");
+  check_resolves(kb, r, LRI + "cleo" + PDI + "/" + LRI + "cleo" + PDI, MatchRule::path,
+                 LRI + "cleo" + PDI + "/" + LRI + "cleo" + PDI + ".md");
+  // A root note is a path without a slash; it beats the two stems named "x".
+  Resolution root = r.resolve("x");
+  CHECK(root.rule == MatchRule::path);
+  CHECK(paths_of(kb, root.candidates) == std::vector<std::string>{"x.md"});
+  check_resolves(kb, r, "x.md", MatchRule::path, "x.md");
+}
+
+TEST_CASE("resolve: a path that climbs out of the root never resolves", "[resolve]") {
+  KnowledgeBase kb = main_kb();
+  Resolver r(kb);
+  for (const char* t : {"../kitchen/ais_impact", "kitchen/../../kitchen/ais_impact", "../x",
+                        "x/../../x", "../ais_impact.md"}) {
+    INFO("target " << t);
+    Resolution res = r.resolve(t, idx(kb, "kitchen/kitchen.md"));
+    CHECK(res.rule == MatchRule::none);
+    CHECK(res.candidates.empty());
+    CHECK(res.note == -1);
+    CHECK_FALSE(res.resolved());
+    CHECK_FALSE(res.ambiguous());
+  }
+}
+
+TEST_CASE("resolve: stem, stem-ci, slug, loose and alias rules", "[resolve]") {
+  KnowledgeBase kb = main_kb();
+  Resolver r(kb);
+  check_resolves(kb, r, "ais_impact", MatchRule::stem, "kitchen/ais_impact.md");
+  check_resolves(kb, r, "ais_impact.md", MatchRule::stem, "kitchen/ais_impact.md");
+  check_resolves(kb, r, "AIS_Impact", MatchRule::stem_ci, "kitchen/ais_impact.md");
+  check_resolves(kb, r, "AI in film making", MatchRule::slug, "film/ai_in_film_making.md");
+  check_resolves(kb, r, "AI's Impact", MatchRule::slug, "kitchen/ais_impact.md");
+  // Loose: the three spellings meet.
+  check_resolves(kb, r, "AIs-impact", MatchRule::loose, "kitchen/ais_impact.md");
+  check_resolves(kb, r, "ais-impact", MatchRule::loose, "kitchen/ais_impact.md");
+  check_resolves(kb, r, "ais impact!", MatchRule::slug, "kitchen/ais_impact.md");
+  // Loose against a title rather than a stem.
+  check_resolves(kb, r, "Lagrange points", MatchRule::loose, "space/what_lagrange_points_are.md");
+  check_resolves(kb, r, "lagrange-points", MatchRule::loose, "space/what_lagrange_points_are.md");
+  // Aliases, ignoring ASCII case and surrounding spaces.
+  check_resolves(kb, r, "levain", MatchRule::alias, "kitchen/sourdough_starters.md");
+  check_resolves(kb, r, "LEVAIN", MatchRule::alias, "kitchen/sourdough_starters.md");
+  check_resolves(kb, r, "starter culture", MatchRule::alias, "kitchen/sourdough_starters.md");
+}
+
+TEST_CASE("resolve: invisible characters around a folder or stem resolve via loose",
+          "[resolve]") {
+  KnowledgeBase kb = main_kb();
+  Resolver r(kb);
+  const std::string cleo = LRI + "cleo" + PDI + "/" + LRI + "cleo" + PDI + ".md";
+  check_resolves(kb, r, LRI + "cleo" + PDI, MatchRule::stem, cleo);
+  check_resolves(kb, r, "cleo", MatchRule::loose, cleo);
+  check_resolves(kb, r, "Cleo", MatchRule::loose, cleo);
+  // And the other way round: isolates in the link, none in the file name.
+  KnowledgeBase kb2 = load({{"chan/MyNote.md", note("Something else")}});
+  Resolver r2(kb2);
+  check_resolves(kb2, r2, LRI + "mynote" + PDI, MatchRule::loose, "chan/MyNote.md");
+  check_resolves(kb2, r2, "my\xE2\x80\x8Bnote", MatchRule::loose, "chan/MyNote.md");  // ZWSP
+}
+
+TEST_CASE("resolve: self for an empty target with a fragment", "[resolve]") {
+  KnowledgeBase kb = main_kb();
+  Resolver r(kb);
+  const int from = idx(kb, "kitchen/topic.md");
+  Resolution res = r.resolve("", from);
+  CHECK(res.rule == MatchRule::self);
+  CHECK(vec(res.candidates) == std::vector<int>{from});
+  CHECK(res.note == from);
+
+  WikiLink heading_link = split_wikilink("#Heading");
+  Resolution via_link = r.resolve_link(heading_link, from);
+  CHECK(via_link.rule == MatchRule::self);
+  CHECK(via_link.note == from);
+
+  // Without a source note there is no "self".
+  Resolution nowhere = r.resolve("", -1);
+  CHECK(nowhere.rule == MatchRule::none);
+  CHECK(nowhere.note == -1);
+  CHECK(nowhere.candidates.empty());
+}
+
+TEST_CASE("resolve: a link with neither target nor fragment goes nowhere", "[resolve]") {
+  KnowledgeBase kb = main_kb();
+  Resolver r(kb);
+  const int from = idx(kb, "kitchen/topic.md");
+  for (const char* inner : {"", " ", " | x", "|alias"}) {
+    INFO("inner [[" << inner << "]]");
+    Resolution res = r.resolve_link(split_wikilink(inner), from);
+    CHECK(res.rule == MatchRule::none);
+    CHECK(res.note == -1);
+    CHECK(res.candidates.empty());
+  }
+}
+
+TEST_CASE("resolve: no match is rule none", "[resolve]") {
+  KnowledgeBase kb = main_kb();
+  Resolver r(kb);
+  Resolution res = r.resolve("no such note", idx(kb, "index.md"));
+  CHECK(res.rule == MatchRule::none);
+  CHECK(res.candidates.empty());
+  CHECK(res.note == -1);
+  CHECK_FALSE(res.resolved());
+  CHECK_FALSE(res.ambiguous());
+  CHECK(r.resolve("!!!").rule == MatchRule::none);  // empty loose key matches nothing
+}
+
+TEST_CASE("resolve: the first rule that finds candidates decides", "[resolve]") {
+  KnowledgeBase kb = main_kb();
+  Resolver r(kb);
+  // Exact stem "Dup" beats the two case-insensitive matches.
+  Resolution exact = r.resolve("Dup");
+  CHECK(exact.rule == MatchRule::stem);
+  CHECK(paths_of(kb, exact.candidates) == std::vector<std::string>{"space/Dup.md"});
+  CHECK(exact.resolved());
+
+  // A small base where every later rule would also match something else.
+  KnowledgeBase kb2 = load({
+      {"a/levain.md", note("Bread")},                              // stem "levain"
+      {"b/other.md", note("Other", "aliases: [levain, Leaven]\n")},  // alias "levain"
+      {"c/leaven_notes.md", note("Leaven!")},                      // loose title "leaven"
+      {"d/Mixed_Case.md", note("M")},
+      {"e/mixed_case_x.md", note("Mixed case")},  // loose title "mixedcase"
+  });
+  Resolver r2(kb2);
+  check_resolves(kb2, r2, "levain", MatchRule::stem, "a/levain.md");      // stem before alias
+  check_resolves(kb2, r2, "LEVAIN", MatchRule::stem_ci, "a/levain.md");   // stem-ci before alias
+  check_resolves(kb2, r2, "Leaven", MatchRule::loose, "c/leaven_notes.md");  // loose before alias
+  check_resolves(kb2, r2, "mixed_case", MatchRule::stem_ci, "d/Mixed_Case.md");  // before loose
+  // The slug is lower case and compared with stems as they are: "Mixed Case" has no slug
+  // match, and its loose key meets a stem and a title.
+  Resolution mixed = r2.resolve("Mixed Case");
+  CHECK(mixed.rule == MatchRule::loose);
+  CHECK(mixed.ambiguous());
+  CHECK(paths_of(kb2, mixed.candidates) ==
+        std::vector<std::string>{"d/Mixed_Case.md", "e/mixed_case_x.md"});
+}
+
+TEST_CASE("resolve: several candidates prefer the source note's folder", "[resolve]") {
+  KnowledgeBase kb = main_kb();
+  Resolver r(kb);
+  const int kitchen_topic = idx(kb, "kitchen/topic.md");
+  const int space_topic = idx(kb, "space/topic.md");
+
+  Resolution from_kitchen = r.resolve("topic", idx(kb, "kitchen/kitchen.md"));
+  CHECK(from_kitchen.rule == MatchRule::stem);
+  CHECK(vec(from_kitchen.candidates) == std::vector<int>{kitchen_topic, space_topic});
+  CHECK(from_kitchen.note == kitchen_topic);
+  CHECK(from_kitchen.resolved());
+  CHECK_FALSE(from_kitchen.ambiguous());
+
+  Resolution from_space = r.resolve("topic", idx(kb, "space/Dup.md"));
+  CHECK(from_space.note == space_topic);
+
+  // From elsewhere, or from no note: ambiguous, every candidate listed, sorted.
+  for (int from : {idx(kb, "index.md"), idx(kb, "film/ai_in_film_making.md"), -1}) {
+    INFO("from " << from);
+    Resolution res = r.resolve("topic", from);
+    CHECK(res.rule == MatchRule::stem);
+    CHECK(res.note == -1);
+    CHECK(res.ambiguous());
+    CHECK_FALSE(res.resolved());
+    CHECK(paths_of(kb, res.candidates) ==
+          std::vector<std::string>{"kitchen/topic.md", "space/topic.md"});
+  }
+}
+
+TEST_CASE("resolve: several candidates in the source's own folder stay ambiguous", "[resolve]") {
+  KnowledgeBase kb = main_kb();
+  Resolver r(kb);
+  Resolution res = r.resolve("DUP", idx(kb, "space/topic.md"));
+  CHECK(res.rule == MatchRule::stem_ci);
+  CHECK(res.note == -1);
+  CHECK(res.ambiguous());
+  CHECK(paths_of(kb, res.candidates) == std::vector<std::string>{"space/Dup.md", "space/dup.md"});
+}
+
+TEST_CASE("resolve: suggest returns the nearest names, nearest first", "[resolve]") {
+  KnowledgeBase kb = main_kb();
+  Resolver r(kb);
+  std::vector<std::string> s = r.suggest("sourdogh_starter");
+  REQUIRE_FALSE(s.empty());
+  CHECK(s[0] == "kitchen/sourdough_starters.md");
+
+  CHECK(r.suggest("kichen") == std::vector<std::string>{"kitchen/kitchen.md"});
+  CHECK(r.suggest("AI impact").front() == "kitchen/ais_impact.md");
+  CHECK(r.suggest("lagrange point").front() == "space/what_lagrange_points_are.md");
+
+  // Equal distance: ordered by path. "dupp" is one edit from both "Dup" and "dup".
+  std::vector<std::string> dups = r.suggest("dupp", 2);
+  CHECK(dups == std::vector<std::string>{"space/Dup.md", "space/dup.md"});
+
+  // n caps the count; nothing near gives nothing; an empty key gives nothing.
+  CHECK(r.suggest("dupp", 1).size() == 1);
+  CHECK(r.suggest("zzzzzzzzzzzzzzzzzzzz").empty());
+  CHECK(r.suggest("").empty());
+  CHECK(r.suggest("!!!").empty());
+}
+
+TEST_CASE("resolve: resolve_all and backlinks", "[resolve]") {
+  KnowledgeBase kb = load({
+      {"a.md", note("A", "", "[[b]] [[c]] [[b|again]] [[#H]] [[missing]] [[ | x]] `[[c]]`\n\n# H\n")},
+      {"b.md", note("B", "", "[[a]]\n")},
+      {"c.md", note("C")},
+  });
+  Resolver r(kb);
+  LinkTable t = resolve_all(kb, r);
+  const int a = idx(kb, "a.md"), b = idx(kb, "b.md"), c = idx(kb, "c.md");
+  REQUIRE(t.links.size() == 3);
+  REQUIRE(t.links[a].size() == 6);  // the link in code is not a link
+  CHECK(t.links[a][0].note == b);
+  CHECK(t.links[a][1].note == c);
+  CHECK(t.links[a][2].note == b);
+  CHECK(t.links[a][3].rule == MatchRule::self);
+  CHECK(t.links[a][3].note == a);
+  CHECK(t.links[a][4].rule == MatchRule::none);
+  CHECK(t.links[a][4].note == -1);
+  CHECK(t.links[a][5].rule == MatchRule::none);
+  REQUIRE(t.links[b].size() == 1);
+  CHECK(t.links[b][0].note == a);
+  CHECK(t.links[c].empty());
+
+  REQUIRE(t.backlinks.size() == 3);
+  using P = std::vector<std::pair<int, int>>;
+  CHECK(t.backlinks[a] == P{{a, 3}, {b, 0}});
+  CHECK(t.backlinks[b] == P{{a, 0}, {a, 2}});
+  CHECK(t.backlinks[c] == P{{a, 1}});
+}
+
+TEST_CASE("resolve: resolve_all on an empty knowledge base", "[resolve]") {
+  KnowledgeBase kb = load({});
+  Resolver r(kb);
+  LinkTable t = resolve_all(kb, r);
+  CHECK(t.links.empty());
+  CHECK(t.backlinks.empty());
+  CHECK(r.resolve("anything").rule == MatchRule::none);
+  CHECK(r.suggest("anything").empty());
+}
+
+TEST_CASE("resolve: suggest with n = 0 returns nothing", "[resolve][bug]") {
+  // resolve.hpp: "Up to `n` note paths whose names are nearest to `target`".
+  KnowledgeBase kb = main_kb();
+  Resolver r(kb);
+  CHECK(r.suggest("dupp", 0).empty());
+}

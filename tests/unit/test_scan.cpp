@@ -1,0 +1,394 @@
+// Unit tests for tkb/scan.hpp: the wikilink and timestamp-anchor grammar, split_wikilink and
+// plain_text. Every grammar example is parsed twice (fast block scanner and full cmark-gfm
+// parse) and both must give the same links, anchors and diagnostics.
+#include <catch2/catch.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tkb/parse.hpp"
+#include "tkb/scan.hpp"
+
+using namespace tkb;
+
+namespace {
+
+std::string show(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else out += c;
+  }
+  return out;
+}
+
+void same_links(const std::vector<WikiLink>& a, const std::vector<WikiLink>& b) {
+  REQUIRE(a.size() == b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    CHECK(a[i].raw == b[i].raw);
+    CHECK(a[i].target == b[i].target);
+    CHECK(a[i].fragment == b[i].fragment);
+    CHECK(a[i].alias == b[i].alias);
+    CHECK(a[i].has_alias == b[i].has_alias);
+    CHECK(a[i].embed == b[i].embed);
+    CHECK(a[i].pos == b[i].pos);
+  }
+}
+
+// Parse with the fast scanners and with the full parsers; both must agree.
+Note parse_both(const std::string& text, const std::string& path = "chan/note.md") {
+  Note fast = parse_note(text, path);
+  Note full = parse_note(text, path, ParseOptions{true, true});
+  INFO("fast and full parse of: " << show(text));
+  same_links(fast.links, full.links);
+  same_links(fast.code_links, full.code_links);
+  REQUIRE(fast.anchors.size() == full.anchors.size());
+  for (std::size_t i = 0; i < fast.anchors.size(); ++i) {
+    CHECK(fast.anchors[i].data_t == full.anchors[i].data_t);
+    CHECK(fast.anchors[i].seconds == full.anchors[i].seconds);
+    CHECK(fast.anchors[i].label == full.anchors[i].label);
+    CHECK(fast.anchors[i].pos == full.anchors[i].pos);
+    CHECK(fast.anchors[i].heading == full.anchors[i].heading);
+    CHECK(fast.anchors[i].text == full.anchors[i].text);
+  }
+  REQUIRE(fast.diagnostics.size() == full.diagnostics.size());
+  for (std::size_t i = 0; i < fast.diagnostics.size(); ++i) {
+    CHECK(format_diagnostic(fast.diagnostics[i]) == format_diagnostic(full.diagnostics[i]));
+  }
+  return fast;
+}
+
+struct ExpLink {
+  bool code;  // expected in code_links rather than links
+  std::string raw, target, fragment, alias;
+  bool has_alias, embed;
+  std::uint32_t line, column;
+};
+
+struct ExpDiag {
+  std::string rule;
+  Severity severity;
+  std::uint32_t line, column;
+  std::string message;  // empty: not checked
+};
+
+void check_diags(const Note& n, const std::vector<ExpDiag>& want) {
+  REQUIRE(n.diagnostics.size() == want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    INFO("diagnostic " << i << ": " << format_diagnostic(n.diagnostics[i]));
+    CHECK(n.diagnostics[i].path == n.path);
+    CHECK(n.diagnostics[i].rule == want[i].rule);
+    CHECK(n.diagnostics[i].severity == want[i].severity);
+    CHECK(n.diagnostics[i].pos.line == want[i].line);
+    CHECK(n.diagnostics[i].pos.column == want[i].column);
+    if (!want[i].message.empty()) CHECK(n.diagnostics[i].message == want[i].message);
+  }
+}
+
+void check_link(const WikiLink& got, const ExpLink& want) {
+  CHECK(got.raw == want.raw);
+  CHECK(got.target == want.target);
+  CHECK(got.fragment == want.fragment);
+  CHECK(got.alias == want.alias);
+  CHECK(got.has_alias == want.has_alias);
+  CHECK(got.embed == want.embed);
+  CHECK(got.pos.line == want.line);
+  CHECK(got.pos.column == want.column);
+}
+
+const char* const kUnclosed = "'[[' is never closed on its line";
+const char* const kNested =
+    "'[[' is not closed before the next '[[' (a link inside a link, or a missing ']]'); only the "
+    "inner link is read";
+const char* const kUnclosedFence =
+    "code fence is never closed: everything after it, links and timestamps included, shows as "
+    "code";
+
+}  // namespace
+
+TEST_CASE("scan: split_wikilink", "[scan]") {
+  struct Case {
+    std::string inner, target, fragment, alias;
+    bool has_alias;
+  };
+  const Case cases[] = {
+      {"target", "target", "", "", false},
+      {"target|alias", "target", "", "alias", true},
+      {"target | alias", "target", "", "alias", true},
+      {" target |alias ", "target", "", "alias", true},
+      {"t#Heading|a", "t", "Heading", "a", true},
+      {"t # Heading | a", "t", "Heading", "a", true},
+      {"t#^blockid", "t", "^blockid", "", false},
+      {"#Heading", "", "Heading", "", false},
+      {"a\\|b", "a", "", "b", true},
+      {"a \\| b", "a", "", "b", true},
+      {"a | b | c", "a", "", "b | c", true},
+      {"a|b#c", "a", "", "b#c", true},
+      {"t#H1#H2", "t", "H1#H2", "", false},
+      {"", "", "", "", false},
+      {" | x", "", "", "x", true},
+      {"x|", "x", "", "", true},
+      {"chan/note.md", "chan/note.md", "", "", false},
+  };
+  for (const Case& c : cases) {
+    INFO("inner: " << c.inner);
+    WikiLink l = split_wikilink(c.inner);
+    CHECK(l.target == c.target);
+    CHECK(l.fragment == c.fragment);
+    CHECK(l.alias == c.alias);
+    CHECK(l.has_alias == c.has_alias);
+    CHECK_FALSE(l.embed);
+    CHECK(l.raw.empty());
+  }
+}
+
+TEST_CASE("scan: wikilink grammar examples", "[scan]") {
+  struct Case {
+    std::string text;
+    std::vector<ExpLink> links;
+    std::vector<ExpDiag> diags;
+  };
+  const Severity W = Severity::warning;
+  const std::vector<Case> cases = {
+      {"x [[target]] y", {{false, "[[target]]", "target", "", "", false, false, 1, 3}}, {}},
+      {"[[target|alias]]", {{false, "[[target|alias]]", "target", "", "alias", true, false, 1, 1}}, {}},
+      {"[[target | alias]]",
+       {{false, "[[target | alias]]", "target", "", "alias", true, false, 1, 1}}, {}},
+      {"[[target| alias]]", {{false, "[[target| alias]]", "target", "", "alias", true, false, 1, 1}}, {}},
+      {"[[target |alias]]", {{false, "[[target |alias]]", "target", "", "alias", true, false, 1, 1}}, {}},
+      {"[[t#Heading|a]]", {{false, "[[t#Heading|a]]", "t", "Heading", "a", true, false, 1, 1}}, {}},
+      {"[[t#^blockid]]", {{false, "[[t#^blockid]]", "t", "^blockid", "", false, false, 1, 1}}, {}},
+      {"[[#Heading]]", {{false, "[[#Heading]]", "", "Heading", "", false, false, 1, 1}}, {}},
+      {"![[embed]]", {{false, "![[embed]]", "embed", "", "", false, true, 1, 1}}, {}},
+      {"see ![[img.png|300]]", {{false, "![[img.png|300]]", "img.png", "", "300", true, true, 1, 5}}, {}},
+      {"| [[a\\|b]] | c |", {{false, "[[a\\|b]]", "a", "", "b", true, false, 1, 3}}, {}},
+      {"[[a | b | c]]", {{false, "[[a | b | c]]", "a", "", "b | c", true, false, 1, 1}},
+       {{"malformed-link", W, 1, 1, "link has 2 '|'; only the first separates the target from the text"}}},
+      {"| [[a|b]] | c |", {{false, "[[a|b]]", "a", "", "b", true, false, 1, 3}},
+       {{"malformed-link", W, 1, 3,
+         "an unescaped '|' inside a table row ends the table cell; write [[target\\|text]]"}}},
+      {"[[]]", {{false, "[[]]", "", "", "", false, false, 1, 1}}, {}},
+      {"[[ | x]]", {{false, "[[ | x]]", "", "", "x", true, false, 1, 1}}, {}},
+      {"[[a]] and [[b]]",
+       {{false, "[[a]]", "a", "", "", false, false, 1, 1}, {false, "[[b]]", "b", "", "", false, false, 1, 11}},
+       {}},
+      {"> quoted [[q]]", {{false, "[[q]]", "q", "", "", false, false, 1, 10}}, {}},
+      // Malformed: unclosed, opened across a line end, nested.
+      {"x [[abc", {}, {{"malformed-link", W, 1, 3, kUnclosed}}},
+      {"[[a\nb]]", {}, {{"malformed-link", W, 1, 1, kUnclosed}}},
+      {"[[a | b [[c]]]]", {{false, "[[c]]", "c", "", "", false, false, 1, 9}},
+       {{"malformed-link", W, 1, 1, kNested}}},
+      // Code spans: single and double backticks.
+      {"`[[x]]`", {{true, "[[x]]", "x", "", "", false, false, 1, 2}}, {}},
+      {"``a ` [[x]]``", {{true, "[[x]]", "x", "", "", false, false, 1, 7}}, {}},
+      {"`![[x]]`", {{true, "![[x]]", "x", "", "", false, true, 1, 2}}, {}},
+      {"[[x]] `[[y]]` [[z]]",
+       {{false, "[[x]]", "x", "", "", false, false, 1, 1},
+        {false, "[[z]]", "z", "", "", false, false, 1, 15},
+        {true, "[[y]]", "y", "", "", false, false, 1, 8}},
+       {}},
+      {"``` [[x]] ```", {{true, "[[x]]", "x", "", "", false, false, 1, 5}}, {}},
+      // A code span may continue on the next line of its paragraph...
+      {"a ` b\n[[x]] c ` d", {{true, "[[x]]", "x", "", "", false, false, 2, 1}}, {}},
+      // ... but a lone backtick does not swallow a later link.
+      {"a ` b [[x]]", {{false, "[[x]]", "x", "", "", false, false, 1, 7}}, {}},
+      {"a ` b\n\n[[x]] ` c", {{false, "[[x]]", "x", "", "", false, false, 3, 1}}, {}},
+      // Unclosed code in a code span inside code blocks: no diagnostic there.
+      {"`[[abc`", {}, {}},
+      // Fenced code, both fence characters, closed and unclosed.
+      {"```\n[[x]]\n```\n", {{true, "[[x]]", "x", "", "", false, false, 2, 1}}, {}},
+      {"~~~\n[[x]]\n~~~\n", {{true, "[[x]]", "x", "", "", false, false, 2, 1}}, {}},
+      {"```python\n[[x]]\n", {{true, "[[x]]", "x", "", "", false, false, 2, 1}},
+       {{"unclosed-code-fence", Severity::error, 1, 1, kUnclosedFence}}},
+      {"~~~\n```\n[[x]]\n```\n~~~\n", {{true, "[[x]]", "x", "", "", false, false, 3, 1}}, {}},
+      {"x\n```\n[[a]]\n```\ny [[b]]",
+       {{false, "[[b]]", "b", "", "", false, false, 5, 3}, {true, "[[a]]", "a", "", "", false, false, 3, 1}},
+       {}},
+      {"```\n[[unclosed\n```\n", {}, {}},
+      // Indented code after a blank line; not after a list item.
+      {"para\n\n    [[x]]\n", {{true, "[[x]]", "x", "", "", false, false, 3, 5}}, {}},
+      {"- item\n\n    [[x]]\n", {{false, "[[x]]", "x", "", "", false, false, 3, 5}}, {}},
+      // HTML comments, on one line and over several.
+      {"<!-- [[x]] -->", {{true, "[[x]]", "x", "", "", false, false, 1, 6}}, {}},
+      {"<!--\n[[x]]\n-->\n", {{true, "[[x]]", "x", "", "", false, false, 2, 1}}, {}},
+      {"a <!-- [[x]] --> [[y]]",
+       {{false, "[[y]]", "y", "", "", false, false, 1, 18}, {true, "[[x]]", "x", "", "", false, false, 1, 8}},
+       {}},
+      // Escapes.
+      {"\\[[x]]", {}, {}},
+      {"\\`[[x]]`", {{false, "[[x]]", "x", "", "", false, false, 1, 3}}, {}},
+      {"\\\\[[x]]", {{false, "[[x]]", "x", "", "", false, false, 1, 3}}, {}},
+  };
+  for (const Case& c : cases) {
+    INFO("input: " << show(c.text));
+    Note n = parse_both(c.text);
+    std::vector<ExpLink> want_links, want_code;
+    for (const ExpLink& l : c.links) (l.code ? want_code : want_links).push_back(l);
+    REQUIRE(n.links.size() == want_links.size());
+    for (std::size_t i = 0; i < want_links.size(); ++i) check_link(n.links[i], want_links[i]);
+    REQUIRE(n.code_links.size() == want_code.size());
+    for (std::size_t i = 0; i < want_code.size(); ++i) check_link(n.code_links[i], want_code[i]);
+    CHECK(n.anchors.empty());
+    check_diags(n, c.diags);
+  }
+}
+
+TEST_CASE("scan: wikilink offsets are byte offsets into the whole file", "[scan]") {
+  Note n = parse_both("---\ntitle: T\n---\nab [[x]]\n");
+  REQUIRE(n.links.size() == 1);
+  CHECK(n.links[0].pos.offset == 20);
+  CHECK(n.links[0].pos.line == 4);
+  CHECK(n.links[0].pos.column == 4);
+}
+
+TEST_CASE("scan: timestamp anchor grammar examples", "[scan]") {
+  struct ExpAnchor {
+    std::string data_t;
+    std::optional<std::int64_t> seconds;
+    std::string label;
+    std::uint32_t line, column;
+  };
+  struct Case {
+    std::string text;
+    std::vector<ExpAnchor> anchors;
+    std::vector<ExpDiag> diags;
+  };
+  const Severity W = Severity::warning, E = Severity::error, I = Severity::info;
+  const std::string usual_form =
+      "timestamp link markup is not in the usual form <a class=\"yt-timestamp\" "
+      "data-t=\"...\">; it may not render as a link";
+  const std::vector<Case> cases = {
+      {"Hi. <a class=\"yt-timestamp\" data-t=\"00:01:02\">[00:01:02]</a>",
+       {{"00:01:02", 62, "00:01:02", 1, 5}}, {}},
+      {"Hi. <a class='yt-timestamp' data-t='00:01:02'>[00:01:02]</a>",
+       {{"00:01:02", 62, "00:01:02", 1, 5}}, {}},
+      {"Hi. <a data-t=\"00:01:02\" class=\"yt-timestamp\">[00:01:02]</a>",
+       {{"00:01:02", 62, "00:01:02", 1, 5}}, {}},
+      {"Hi. <a class=\"yt-timestamp other\" data-t=\"00:01:02\">[00:01:02]</a>",
+       {{"00:01:02", 62, "00:01:02", 1, 5}}, {}},
+      {"Hi. <a class=\"yt-timestamp\" data-t=\"01:02\">[01:02]</a>",
+       {{"01:02", 62, "01:02", 1, 5}}, {}},
+      {"Hi. <a class=\"yt-timestamp\" data-t=\"00:01:02\">00:01:02</a>",
+       {{"00:01:02", 62, "00:01:02", 1, 5}}, {}},
+      {"Hi. <a class=\"yt-timestamp\" data-t=\"00:01:02\">[ 00:01:02 ]</a>",
+       {{"00:01:02", 62, "00:01:02", 1, 5}}, {}},
+      {"Hi. <a class=\"yt-timestamp\" data-t=\"00:01:02\">[00:01:02]</A>",
+       {{"00:01:02", 62, "00:01:02", 1, 5}}, {}},
+      {"Hi. <a class=\"yt-timestamp\" data-t=\"00:01:02\"></a>",
+       {{"00:01:02", 62, "", 1, 5}},
+       {{"malformed-anchor", W, 1, 5,
+         "timestamp link has an empty label, so nothing shows in the rendered note"}}},
+      {"Hi. <a class=\"yt=\"yt-timestamp\" data-t=\"00:01:02\">[00:01:02]</a>",
+       {{"00:01:02", 62, "00:01:02", 1, 5}}, {{"malformed-anchor", W, 1, 5, usual_form}}},
+      {"Hi. <a class=\"yt-timestamp\" data=\"00:01:02\">00:01:02</a>", {},
+       {{"malformed-anchor", W, 1, 5, "timestamp link has no data-t attribute; it is ignored"}}},
+      {"Hi. <a class=\"yt=\"yt-timestamp\" data=\"00:01:02\">00:01:02</a>", {},
+       {{"malformed-anchor", W, 1, 5,
+         "timestamp link has no readable data-t attribute; it is ignored"}}},
+      {"Hi. <a class=\"yt-timestamp\" data-t=\"00:01:02\">[00:01:02] and on",
+       {{"00:01:02", 62, "00:01:02", 1, 5}},
+       {{"malformed-anchor", W, 1, 5, "timestamp link is not closed with </a>"}}},
+      {"Hi. <a class=\"yt-timestamp\" data-t=\"3647\">[01:00:47]</a>",
+       {{"3647", 3647, "01:00:47", 1, 5}},
+       {{"timestamp-label-mismatch", I, 1, 5,
+         "label 01:00:47 and data-t 3647 are the same instant written differently"}}},
+      {"Hi. <a class=\"yt-timestamp\" data-t=\"00:61:00\">[00:61:00]</a>",
+       {{"00:61:00", std::nullopt, "00:61:00", 1, 5}},
+       {{"invalid-timestamp", E, 1, 5,
+         "data-t \"00:61:00\" has a minutes or seconds field of 60 or more"}}},
+      {"Hi. <a class=\"yt-timestamp\" data-t=\"soon\">[00:01:00]</a>",
+       {{"soon", std::nullopt, "00:01:00", 1, 5}},
+       {{"invalid-timestamp", E, 1, 5, "data-t \"soon\" is not of the form HH:MM:SS or MM:SS"}}},
+      {"Hi. <a class=\"yt-timestamp\" data-t=\"\">[00:01:00]</a>",
+       {{"", std::nullopt, "00:01:00", 1, 5}},
+       {{"invalid-timestamp", E, 1, 5, "data-t \"\" is empty"}}},
+      {"Hi. <a class=\"yt-timestamp\" data-t=\"00:04:10\">[00:04:01]</a>",
+       {{"00:04:10", 250, "00:04:01", 1, 5}},
+       {{"timestamp-label-mismatch", W, 1, 5,
+         "label 00:04:01 is not data-t 00:04:10 (00:04:01 shown, 00:04:10 linked)"}}},
+      {"Hi. <a class=\"yt-timestamp\" data-t=\"00:05:00\">[0:05:00]</a>",
+       {{"00:05:00", 300, "0:05:00", 1, 5}},
+       {{"timestamp-label-mismatch", I, 1, 5,
+         "label 0:05:00 and data-t 00:05:00 are the same instant written differently"}}},
+      {"Hi. <a class=\"yt-timestamp\" data-t=\"00:05:00\">[watch]</a>",
+       {{"00:05:00", 300, "watch", 1, 5}},
+       {{"timestamp-label-mismatch", W, 1, 5,
+         "label \"watch\" is not a time, but data-t is 00:05:00"}}},
+      // Anchors in code are ignored, whatever their markup.
+      {"`<a class=\"yt-timestamp\" data-t=\"00:61:00\">[x]</a>`", {}, {}},
+      {"```\n<a class=\"yt-timestamp\" data-t=\"00:61:00\">[x]</a>\n```\n", {}, {}},
+      {"para\n\n    <a class=\"yt-timestamp\" data-t=\"00:61:00\">[x]</a>\n", {}, {}},
+      {"<!-- <a class=\"yt-timestamp\" data-t=\"00:61:00\">[x]</a> -->", {}, {}},
+      // Other links are not anchors.
+      {"<a href=\"https://example.com\">site</a>", {}, {}},
+      // Several anchors on one line.
+      {"A <a class=\"yt-timestamp\" data-t=\"00:00:01\">[00:00:01]</a> B <a class=\"yt-timestamp\" "
+       "data-t=\"00:00:02\">[00:00:02]</a>",
+       {{"00:00:01", 1, "00:00:01", 1, 3}, {"00:00:02", 2, "00:00:02", 1, 62}}, {}},
+  };
+  for (const Case& c : cases) {
+    INFO("input: " << show(c.text));
+    Note n = parse_both(c.text);
+    CHECK(n.links.empty());
+    REQUIRE(n.anchors.size() == c.anchors.size());
+    for (std::size_t i = 0; i < c.anchors.size(); ++i) {
+      const TimestampAnchor& a = n.anchors[i];
+      CHECK(a.data_t == c.anchors[i].data_t);
+      CHECK(a.seconds == c.anchors[i].seconds);
+      CHECK(a.label == c.anchors[i].label);
+      CHECK(a.pos.line == c.anchors[i].line);
+      CHECK(a.pos.column == c.anchors[i].column);
+      CHECK(a.heading == -1);
+    }
+    check_diags(n, c.diags);
+  }
+}
+
+TEST_CASE("scan: plain_text", "[scan]") {
+  CHECK(plain_text("plain words") == "plain words");
+  CHECK(plain_text("**bold** and __strong__ and *em*") == "bold and strong and em");
+  CHECK(plain_text("snake_case stays") == "snake_case stays");
+  CHECK(plain_text("use `code` here") == "use code here");
+  CHECK(plain_text("see [[target]] and [[t|Alias]] and [[t|]]") == "see target and Alias and t");
+  CHECK(plain_text("x <a class=\"yt-timestamp\" data-t=\"1:00\">[1:00]</a> y") == "x y");
+  CHECK(plain_text("a <br/> b <span class=\"c\">c</span>") == "a b c");
+  CHECK(plain_text("  spread \t out\n\nlines  ") == "spread out lines");
+  CHECK(plain_text("trailing, ;") == "trailing");
+  CHECK(plain_text("1 < 2 and 3 > 2") == "1 < 2 and 3 > 2");
+  CHECK(plain_text("") == "");
+}
+
+TEST_CASE("scan: an escaped '!' before a link does not make an embed", "[scan][bug]") {
+  // `\!` is a literal '!': `\![[x]]` renders as "!" followed by an ordinary link.
+  Note n = parse_both("\\![[x]]");
+  REQUIRE(n.links.size() == 1);
+  CHECK(n.links[0].raw == "[[x]]");
+  CHECK_FALSE(n.links[0].embed);
+  CHECK(n.links[0].pos.column == 3);
+}
+
+TEST_CASE("scan: a timestamp link whose tag is wrapped over two lines is read", "[scan][bug]") {
+  // HTML tags may hold a line break; the link renders and works. It is neither read nor
+  // reported: the anchor silently disappears from `timestamps` and from `check`.
+  Note n = parse_both(
+      "Claim <a class=\"yt-timestamp\"\ndata-t=\"00:01:02\">[00:01:02]</a>\n");
+  CHECK(n.anchors.size() == 1);
+  if (!n.anchors.empty()) {
+    CHECK(n.anchors[0].data_t == "00:01:02");
+    CHECK(n.anchors[0].seconds == 62);
+    CHECK(n.anchors[0].pos.line == 1);
+    CHECK(n.anchors[0].pos.column == 7);
+  }
+}
+
+TEST_CASE("scan: an ignored anchor's bracketed label is not also a bare timestamp",
+          "[scan][bug]") {
+  // The label sits inside <a>...</a>: it is not plain text. One problem, one finding.
+  Note n = parse_both("Hi. <a class=\"yt-timestamp\" data=\"00:01:02\">[00:01:02]</a>");
+  CHECK(n.anchors.empty());
+  check_diags(n, {{"malformed-anchor", Severity::warning, 1, 5,
+                   "timestamp link has no data-t attribute; it is ignored"}});
+}
