@@ -61,8 +61,8 @@ struct TimestampAnchor {
 // its own line, and on the next line when the comment stands alone on its line.
 // `<!-- tkb-ignore-file RULE -->` silences them in the whole note.
 struct Suppression {
-  std::uint32_t line = 0;  // the line whose findings are silenced; 0 for the whole note
-  std::uint32_t also_line = 0;  // a second line (the next one), or 0
+  std::uint32_t line = 0;          // the line whose findings are silenced; 0 for the whole note
+  std::uint32_t also_line = 0;     // a second line (the next one), or 0
   std::vector<std::string> rules;  // empty: every rule
 };
 
@@ -92,11 +92,11 @@ struct Note {
   std::optional<std::int64_t> first_seconds, last_seconds;  // over anchors with a valid data-t
   std::vector<std::string_view> block_ids;  // `^id` markers ending a line, without the '^'
   std::vector<Suppression> suppressions;
-  bool wrapped_in_fence = false;  // the article sits inside one ```markdown fence
+  bool wrapped_in_fence = false;         // the article sits inside one ```markdown fence
   std::optional<std::int64_t> duration;  // front-matter `duration`, in seconds, when valid
-  std::vector<Diagnostic> diagnostics;  // problems found while parsing this note
-  std::uint64_t size = 0;               // bytes read
-  std::string pool;                     // the characters the views above point into
+  std::vector<Diagnostic> diagnostics;   // problems found while parsing this note
+  std::uint64_t size = 0;                // bytes read
+  std::string pool;                      // the characters the views above point into
 };
 
 }  // namespace tkb

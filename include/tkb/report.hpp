@@ -55,10 +55,10 @@ void write_github(std::ostream& out, const std::vector<Diagnostic>& findings);
 // ---- --summary ----------------------------------------------------------------------------
 
 struct CheckSummary {
-  std::size_t notes = 0;                           // notes checked
-  std::array<int, 3> totals{};                     // findings by Severity (info, warning, error)
+  std::size_t notes = 0;                            // notes checked
+  std::array<int, 3> totals{};                      // findings by Severity (info, warning, error)
   std::map<std::string, std::array<int, 3>> rules;  // per rule, by Severity
-  std::vector<MissingTarget> missing;              // most-linked missing targets
+  std::vector<MissingTarget> missing;               // most-linked missing targets
 };
 
 CheckSummary summarize(const std::vector<Diagnostic>& findings, std::size_t notes);
@@ -70,6 +70,12 @@ void write_summary_json(std::ostream& out, const CheckSummary& s);
 
 // `checked 32 notes: 2 errors, 1 warning, 0 info` (and the per-rule counts when `per_rule`).
 std::string summary_line(const CheckSummary& s, bool per_rule);
+
+// ---- Names --------------------------------------------------------------------------------
+
+// ` (did you mean 'x'?)` naming the known name nearest to `word` when one is near enough (an
+// edit distance of at most a third of its length, and at least 2), else "".
+std::string did_you_mean(std::string_view word, const std::vector<std::string_view>& known);
 
 // ---- --durations FILE ---------------------------------------------------------------------
 

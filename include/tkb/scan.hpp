@@ -16,10 +16,10 @@ namespace tkb {
 WikiLink split_wikilink(std::string_view inner);
 
 struct ScanOutput {
-  std::vector<WikiLink> links;           // outside code and comments
-  std::vector<WikiLink> code_links;      // inside code spans, code blocks or HTML comments
-  std::vector<TimestampAnchor> anchors;  // heading and text left for the caller
-  std::vector<Diagnostic> diagnostics;   // path left empty
+  std::vector<WikiLink> links;            // outside code and comments
+  std::vector<WikiLink> code_links;       // inside code spans, code blocks or HTML comments
+  std::vector<TimestampAnchor> anchors;   // heading and text left for the caller
+  std::vector<Diagnostic> diagnostics;    // path left empty
   std::vector<Suppression> suppressions;  // from `<!-- tkb-ignore ... -->` comments
 };
 

@@ -31,15 +31,10 @@ std::vector<std::string> checked_rules(const std::vector<std::string>& names, co
     std::string name(trim(raw));
     if (name.empty()) continue;
     if (!find_rule(name)) {
-      std::string message = "unknown rule '" + name + "' in " + option;
-      std::string_view best;
-      std::size_t best_distance = std::max<std::size_t>(2, name.size() / 3) + 1;
-      for (const RuleInfo& r : all_rules()) {
-        std::size_t d = edit_distance(name, r.name, best_distance - 1);
-        if (d < best_distance) best = r.name, best_distance = d;
-      }
-      if (!best.empty()) message += " (did you mean '" + std::string(best) + "'?)";
-      throw Error(message + "; `tkb check --list-rules` lists them");
+      std::vector<std::string_view> known;
+      for (const RuleInfo& r : all_rules()) known.push_back(r.name);
+      throw Error("unknown rule '" + name + "' in " + option + did_you_mean(name, known) +
+                  "; `tkb check --list-rules` lists them");
     }
     out.push_back(std::move(name));
   }
@@ -83,7 +78,8 @@ std::vector<std::string> path_globs(const Loaded& loaded, const std::vector<std:
           fs::weakly_canonical(arg, ec).lexically_relative(fs::weakly_canonical(loaded.root, ec));
       std::string r = rel.generic_string();
       if (ec || rel.empty() || r == ".." || r.rfind("../", 0) == 0) {
-        throw Error("'" + arg + "' is outside the knowledge base " + loaded.root);
+        throw Error("'" + arg + "' is outside the knowledge base at " +
+                    fs::weakly_canonical(loaded.root, ec).string());
       }
       glob = r == "." ? "**" : r;
     }
@@ -110,20 +106,26 @@ class Sources {
     if (path != m_path) {
       m_path = path;
       std::string error;
-      m_ok = m_fs->read_into(path, 16u << 20, m_text, error);
-      m_lines = 0;
-      if (m_ok)
-        m_lines = 1 + static_cast<std::size_t>(std::count(m_text.begin(), m_text.end(), '\n'));
+      m_starts.clear();
+      if (m_fs->read_into(path, 16u << 20, m_text, error)) {
+        m_starts.push_back(0);
+        for (std::size_t i = 0; i < m_text.size(); ++i) {
+          if (m_text[i] == '\n') m_starts.push_back(i + 1);
+        }
+      }
     }
-    if (!m_ok || line == 0 || line > m_lines) return std::nullopt;
-    return line_of(m_text, line);
+    if (line == 0 || line > m_starts.size()) return std::nullopt;
+    std::size_t begin = m_starts[line - 1];
+    std::size_t end = line < m_starts.size() ? m_starts[line] - 1 : m_text.size();
+    std::string_view text = std::string_view(m_text).substr(begin, end - begin);
+    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    return text;
   }
 
  private:
   std::unique_ptr<FileSystem> m_fs;
   std::string m_path, m_text;
-  bool m_ok = false;
-  std::size_t m_lines = 0;
+  std::vector<std::size_t> m_starts;  // where each line begins; empty when unreadable
 };
 
 // For tools outside tkb: columns in code points, paths from the current folder.

@@ -430,7 +430,7 @@ class Checker {
     std::array<std::uint8_t, 37> count{};  // a-z, 0-9, anything else
     explicit Letters(std::string_view key) {
       for (char ch : key) {
-        std::size_t k = ch >= 'a' && ch <= 'z' ? static_cast<std::size_t>(ch - 'a')
+        std::size_t k = ch >= 'a' && ch <= 'z'   ? static_cast<std::size_t>(ch - 'a')
                         : ch >= '0' && ch <= '9' ? 26 + static_cast<std::size_t>(ch - '0')
                                                  : 36;
         if (count[k] < 255) ++count[k];
@@ -439,8 +439,10 @@ class Checker {
     std::size_t distance_bound(const Letters& o) const {
       std::size_t more = 0, fewer = 0;
       for (std::size_t k = 0; k < count.size(); ++k) {
-        if (count[k] > o.count[k]) more += count[k] - o.count[k];
-        else fewer += o.count[k] - count[k];
+        if (count[k] > o.count[k])
+          more += count[k] - o.count[k];
+        else
+          fewer += o.count[k] - count[k];
       }
       return std::max(more, fewer);
     }
@@ -453,7 +455,7 @@ class Checker {
   const KnowledgeBase& m_kb;
   const Resolver& m_resolver;
   const CheckConfig& m_config;
-  std::vector<std::vector<NameKey>> m_names;  // loose keys of each note's stem and title
+  std::vector<std::vector<NameKey>> m_names;           // loose keys of each note's stem and title
   std::vector<std::atomic<std::uint32_t>> m_incoming;  // links from other notes
   std::vector<std::atomic<bool>> m_listed;             // linked from its channel index
   std::vector<int> m_index_page;                       // the index page of the note's folder
@@ -482,25 +484,28 @@ std::vector<Diagnostic> run_checks(const KnowledgeBase& kb, const Resolver& reso
   for (std::thread& t : threads) t.join();
   checker.check_knowledge_base(per_note);
 
-  std::vector<Diagnostic> out;
-  for (Diagnostic d : kb.diagnostics) out.push_back(std::move(d));
-  for (std::size_t i = 0; i < kb.notes.size(); ++i) {
-    for (Diagnostic& d : per_note[i]) {
-      if (!suppressed(kb.notes[i], d)) out.push_back(std::move(d));
-    }
-  }
-  std::vector<Diagnostic> kept;
-  kept.reserve(out.size());
-  for (Diagnostic& d : out) {
+  // One pass from the per-note slots into the result: suppressions, configured severities and
+  // ignore globs applied on the way, no intermediate copies.
+  auto keep = [&](Diagnostic& d) {
     if (auto it = config.severity.find(d.rule); it != config.severity.end()) {
-      if (!it->second) continue;  // rule switched off
+      if (!it->second) return false;  // rule switched off
       d.severity = *it->second;
     }
-    if (std::any_of(config.ignore.begin(), config.ignore.end(),
-                    [&](const std::string& g) { return glob_match(g, d.path); })) {
-      continue;
+    return std::none_of(config.ignore.begin(), config.ignore.end(),
+                        [&](const std::string& g) { return glob_match(g, d.path); });
+  };
+  std::size_t total = kb.diagnostics.size();
+  for (const auto& list : per_note) total += list.size();
+  std::vector<Diagnostic> kept;
+  kept.reserve(total);
+  for (Diagnostic d : kb.diagnostics) {
+    if (keep(d)) kept.push_back(std::move(d));
+  }
+  for (std::size_t i = 0; i < kb.notes.size(); ++i) {
+    for (Diagnostic& d : per_note[i]) {
+      if (!suppressed(kb.notes[i], d) && keep(d)) kept.push_back(std::move(d));
     }
-    kept.push_back(std::move(d));
+    std::vector<Diagnostic>().swap(per_note[i]);
   }
   std::sort(kept.begin(), kept.end(), diagnostic_less);
   return kept;

@@ -315,6 +315,18 @@ void write_summary_text(std::ostream& out, const CheckSummary& s) {
   out.flush();
 }
 
+// ---- Names ------------------------------------------------------------------------------------
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string_view>& known) {
+  std::string_view best;
+  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+  for (std::string_view k : known) {
+    std::size_t d = edit_distance(word, k, best_distance - 1);
+    if (d < best_distance) best = k, best_distance = d;
+  }
+  return best.empty() ? "" : " (did you mean '" + std::string(best) + "'?)";
+}
+
 // ---- Durations ------------------------------------------------------------------------------
 
 namespace {

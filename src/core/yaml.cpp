@@ -3,6 +3,7 @@
 #include "tkb/config.hpp"
 #include "tkb/error.hpp"
 #include "tkb/front_matter.hpp"
+#include "tkb/report.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -252,17 +253,6 @@ std::string_view config_kind(const YAML::Node& n) {
     default:
       return "a single value";
   }
-}
-
-// ` (did you mean 'x'?)` for the nearest known name, when one is near enough.
-std::string did_you_mean(std::string_view word, const std::vector<std::string_view>& known) {
-  std::string_view best;
-  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
-  for (std::string_view k : known) {
-    std::size_t d = edit_distance(word, k, best_distance - 1);
-    if (d < best_distance) best = k, best_distance = d;
-  }
-  return best.empty() ? "" : " (did you mean '" + std::string(best) + "'?)";
 }
 
 // The keys of a mapping, each checked against `known` and for repeats.
