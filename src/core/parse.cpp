@@ -284,9 +284,16 @@ void scan_lines(std::string_view text, std::size_t body_offset, const LineIndex&
 
   for (const CodeBlock& b : blocks.code) {
     if (b.fenced && !b.closed) {
-      add({"", lines.at(b.begin), Severity::error, "unclosed-code-fence",
-           "code fence is never closed: everything after it, links and timestamps included, "
-           "shows as code"});
+      // At the fence itself, past indentation and quote markers.
+      std::size_t at = b.begin;
+      while (at < text.size() && (text[at] == ' ' || text[at] == '>' || text[at] == '\t')) ++at;
+      std::string reach =
+          b.end >= text.size()
+              ? "everything after it, links and timestamps included, shows as code"
+              : "the lines after it, up to line " + std::to_string(lines.at(b.end - 1).line) +
+                    " where its container ends, show as code";
+      add({"", lines.at(at), Severity::error, "unclosed-code-fence",
+           "code fence is never closed: " + reach});
     }
   }
   // The whole article inside one markdown fence: the first block of the body after the From
