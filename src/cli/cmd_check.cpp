@@ -166,8 +166,13 @@ void write_text(std::ostream& out, const std::vector<Diagnostic>& findings, cons
                 bool context, const Style& style) {
   std::unique_ptr<Sources> sources;
   if (context) sources = std::make_unique<Sources>(loaded.root);
+  // Flushed in chunks: a large knowledge base has tens of megabytes of findings.
   std::string buffer;
   for (const Diagnostic& d : findings) {
+    if (buffer.size() > (1u << 16)) {
+      out << buffer;
+      buffer.clear();
+    }
     std::string where = d.path.empty() ? std::string("tkb:")
                                        : d.path + ":" + std::to_string(d.pos.line) + ":" +
                                              std::to_string(d.pos.column) + ":";
