@@ -2,6 +2,7 @@
 // Loading a whole knowledge base. The file system is reached only through FileSystem.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -60,6 +61,13 @@ struct KnowledgeBase {
   // Index of the note with this exact relative path, or -1.
   int find_path(std::string_view path) const;
 };
+
+// Read and parse every note, handing each to `visit` in path order and forgetting it
+// afterwards: memory stays bounded by a window of notes, whatever the knowledge base's size.
+// Notes are parsed on `jobs` threads; `visit` runs on the calling thread. Problems loading
+// files go to `problems`. The sequence of visits is identical whatever `jobs` is.
+void for_each_note(FileSystem& fs, const LoadOptions& options,
+                   const std::function<void(Note&)>& visit, std::vector<Diagnostic>& problems);
 
 // Read and parse every note. Never throws for bad input: problems become diagnostics.
 // The result is identical whatever `jobs` is.

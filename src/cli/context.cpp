@@ -45,6 +45,20 @@ std::string shown_config_path(const std::string& root, bool discovered) {
   return p.generic_string();
 }
 
+// Notes that could not be read, or whose front matter is broken, change every command's
+// answer: say so on stderr.
+void report_load_problems(const Context& ctx, const std::vector<Diagnostic>& problems) {
+  for (const Diagnostic& d : problems) {
+    if (d.severity != Severity::info) ctx.err << format_diagnostic(d) << '\n';
+  }
+}
+
+void report_note_problems(const Context& ctx, const Note& n) {
+  for (const Diagnostic& d : n.diagnostics) {
+    if (d.rule == "binary-content" || d.rule == "yaml-error") ctx.err << format_diagnostic(d) << '\n';
+  }
+}
+
 }  // namespace
 
 Loaded load(const Context& ctx, LoadWants wants) {
@@ -74,19 +88,26 @@ Loaded load(const Context& ctx, LoadWants wants) {
   log::info("loaded " + std::to_string(loaded.kb.notes.size()) + " notes from " + loaded.root +
             " in " + std::to_string(ms) + " ms");
   if (wants.report_problems && !ctx.global.quiet) {
-    // Notes that could not be read change every command's answer: say so on stderr.
-    for (const Diagnostic& d : loaded.kb.diagnostics) {
-      if (d.severity != Severity::info) ctx.err << format_diagnostic(d) << '\n';
-    }
-    for (const Note& n : loaded.kb.notes) {
-      for (const Diagnostic& d : n.diagnostics) {
-        if (d.rule == "binary-content" || d.rule == "yaml-error") {
-          ctx.err << format_diagnostic(d) << '\n';
-        }
-      }
-    }
+    report_load_problems(ctx, loaded.kb.diagnostics);
+    for (const Note& n : loaded.kb.notes) report_note_problems(ctx, n);
   }
   return loaded;
+}
+
+void stream_notes(const Context& ctx, LoadWants wants, const std::function<void(const Note&)>& visit) {
+  std::string root = find_root(ctx.global.root);
+  auto fs = make_disk_file_system(root);
+  LoadOptions options;
+  options.jobs = ctx.global.jobs;
+  options.parse.anchor_text = wants.anchor_text;
+  options.parse.keep_anchors = wants.keep_anchors;
+  std::vector<Diagnostic> problems;
+  bool report = wants.report_problems && !ctx.global.quiet;
+  for_each_note(*fs, options, [&](Note& n) {
+    if (report) report_note_problems(ctx, n);
+    visit(n);
+  }, problems);
+  if (report) report_load_problems(ctx, problems);
 }
 
 int find_note(const Loaded& loaded, const std::string& spec) {

@@ -1,6 +1,7 @@
 #pragma once
 // What every command gets: the global options, its streams, and the loaded knowledge base.
 
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -38,6 +39,10 @@ struct LoadWants {
 // Find the root (-C, else the nearest ancestor with .tkb.yaml, else the current folder),
 // load every note, and report to stderr the notes that could not be read (unless -q).
 Loaded load(const Context& ctx, LoadWants wants = {});
+
+// Visit every note in path order without keeping the knowledge base in memory (see
+// tkb::for_each_note), reporting problems on stderr as load() does.
+void stream_notes(const Context& ctx, LoadWants wants, const std::function<void(const Note&)>& visit);
 
 // The note a user named: a path relative to the root (with or without .md), or any link
 // target that resolves. Throws tkb::Error (exit 2) with suggestions when nothing matches.

@@ -1,0 +1,46 @@
+// for_each_note visits exactly the notes load_knowledge_base loads, in the same order, and
+// reports the same problems, whatever the number of threads.
+#include <catch2/catch.hpp>
+
+#include "tkb/knowledge_base.hpp"
+
+TEST_CASE("for_each_note streams the notes of load_knowledge_base in path order", "[knowledge_base]") {
+  std::map<std::string, std::string> files;
+  for (int i = 0; i < 1500; ++i) {
+    files["c" + std::to_string(i % 7) + "/n" + std::to_string(i) + ".md"] =
+        "---\ntitle: N" + std::to_string(i) + "\n---\n[[n" + std::to_string(i + 1) + "]] " +
+        "<a class=\"yt-timestamp\" data-t=\"00:00:0" + std::to_string(i % 10) + "\">[x]</a>\n";
+  }
+  files["big.md"] = std::string(2000, 'x');
+  tkb::MemoryFileSystem fs(files);
+  tkb::LoadOptions options;
+  options.max_note_bytes = 1000;  // big.md fails to load
+  options.jobs = 1;
+  tkb::KnowledgeBase kb = tkb::load_knowledge_base(fs, options);
+  REQUIRE(kb.notes.size() == 1500);
+  REQUIRE(kb.diagnostics.size() == 1);
+
+  for (unsigned jobs : {1u, 2u, 4u}) {
+    INFO("jobs " << jobs);
+    options.jobs = jobs;
+    std::vector<std::string> paths;
+    std::vector<std::size_t> links, anchors, diagnostics;
+    std::vector<tkb::Diagnostic> problems;
+    tkb::for_each_note(fs, options, [&](tkb::Note& n) {
+      paths.push_back(n.path);
+      links.push_back(n.links.size());
+      anchors.push_back(n.anchors.size());
+      diagnostics.push_back(n.diagnostics.size());
+    }, problems);
+    REQUIRE(paths.size() == kb.notes.size());
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+      CHECK(paths[i] == kb.notes[i].path);
+      CHECK(links[i] == kb.notes[i].links.size());
+      CHECK(anchors[i] == kb.notes[i].anchors.size());
+      CHECK(diagnostics[i] == kb.notes[i].diagnostics.size());
+    }
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].path == "big.md");
+    CHECK(problems[0].rule == "unreadable-file");
+  }
+}
