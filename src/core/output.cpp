@@ -1,6 +1,7 @@
 #include "tkb/output.hpp"
 
 #include <algorithm>
+#include <string_view>
 
 namespace tkb {
 
@@ -45,18 +46,34 @@ class DelimitedWriter : public RecordWriter {
 
  private:
   void write(const std::vector<Cell>& cells, bool neutralize) {
-    std::string line;
+    // One reused buffer for the row; cells are escaped straight into it.
+    m_line.clear();
     for (std::size_t i = 0; i < cells.size(); ++i) {
-      if (i) line += m_csv ? ',' : '\t';
-      std::string text = cell_text(cells[i], ";", "");
+      if (i) m_line += m_csv ? ',' : '\t';
       // Numbers are never formulas; only text cells are neutralised.
-      bool is_text = !std::holds_alternative<std::int64_t>(cells[i]);
-      line +=
-          m_csv ? csv_escape(text, neutralize && is_text) : tsv_escape(text, neutralize && is_text);
+      bool guard = neutralize && !std::holds_alternative<std::int64_t>(cells[i]);
+      if (const auto* text = std::get_if<std::string>(&cells[i])) {
+        append_escaped(*text, guard);
+      } else {
+        append_escaped(cell_text(cells[i], ";", ""), guard);
+      }
     }
-    line += m_csv ? "\r\n" : "\n";
-    m_out << line;
+    m_line += m_csv ? "\r\n" : "\n";
+    m_out.write(m_line.data(), static_cast<std::streamsize>(m_line.size()));
   }
+  void append_escaped(std::string_view cell, bool guard) {
+    bool plain =
+        !(guard && formula_like(cell)) && std::none_of(cell.begin(), cell.end(), [&](char c) {
+          return m_csv ? (c == ',' || c == '"' || c == '\r' || c == '\n')
+                       : (c == '\t' || c == '\n' || c == '\r' || c == '\\');
+        });
+    if (plain) {
+      m_line.append(cell);
+    } else {
+      m_line += m_csv ? csv_escape(cell, guard) : tsv_escape(cell, guard);
+    }
+  }
+  std::string m_line;
   std::ostream& m_out;
   bool m_csv, m_neutralize;
 };

@@ -67,10 +67,17 @@ std::string_view describe(TimeError e) {
 }
 
 std::string format_hms(std::int64_t seconds) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld", static_cast<long long>(seconds / 3600),
-                static_cast<long long>(seconds / 60 % 60), static_cast<long long>(seconds % 60));
-  return buf;
+  if (seconds < 0) seconds = 0;
+  std::string out = std::to_string(seconds / 3600);
+  if (out.size() < 2) out.insert(0, 1, '0');
+  auto two = [&](std::int64_t v) {
+    out += ':';
+    out += static_cast<char>('0' + v / 10);
+    out += static_cast<char>('0' + v % 10);
+  };
+  two(seconds / 60 % 60);
+  two(seconds % 60);
+  return out;
 }
 
 std::string youtube_url(std::string_view video_id, std::optional<std::int64_t> seconds) {
