@@ -30,8 +30,14 @@ struct Diagnostic {
   std::string message;
 };
 
-// Render as `path:line:col: severity: message [rule]`.
+// Render as `path:line:col: severity: message [rule]`, always on one line: control
+// characters in the path and the message (a file name or a YAML value may hold a newline)
+// are written as `printable` does.
 std::string format_diagnostic(const Diagnostic& d);
+
+// `s` with each ASCII control character written as an escape: `\n`, `\r`, `\t`, else
+// `\xNN`. Text output uses it so that a hostile file name or value cannot forge lines.
+std::string printable(std::string_view s);
 
 // Order by path, then offset, then rule: the order every command prints in.
 bool diagnostic_less(const Diagnostic& a, const Diagnostic& b);

@@ -10,6 +10,17 @@
 
 namespace tkb {
 
+// Limits that keep hostile front matter from costing unbounded work. Past any of them the
+// front matter gets a `yaml-error` finding and is skipped (present and closed, but no keys):
+// - its YAML is larger than kMaxFrontMatterBytes;
+// - it nests deeper than kMaxFrontMatterDepth (flow `[`/`{` plus block levels: yaml-cpp
+//   recurses once per level, and a deep enough `[[[[...` would overflow the stack);
+// - its values, with every alias (`*a`) expanded, add up to more than kMaxFrontMatterValueBytes
+//   (YAML anchors let a few bytes stand for a lot of text: "billion laughs").
+inline constexpr std::size_t kMaxFrontMatterBytes = 64 * 1024;
+inline constexpr std::size_t kMaxFrontMatterDepth = 64;
+inline constexpr std::size_t kMaxFrontMatterValueBytes = 1024 * 1024;
+
 struct FrontMatterResult {
   FrontMatter front_matter;
   std::size_t body_offset = 0;          // where the Markdown body starts

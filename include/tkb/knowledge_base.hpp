@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tkb/model.hpp"
@@ -32,6 +33,22 @@ class FileSystem {
     if (!read_into(path, max_bytes, out, error)) return std::nullopt;
     return out;
   }
+
+  // Writing, for `rename`, `fix` and `new`. Each returns "" on success, else why it failed;
+  // the defaults refuse (a read-only file system). Missing folders are created.
+  //
+  // Replace `path` with `content` atomically: a temporary file in the same folder, flushed
+  // and synced, renamed over it, keeping its permissions. Right before, the file must hold
+  // `expected` (else it changed since it was read, and is left alone); nullopt: it must not
+  // exist, and is created.
+  virtual std::string write_atomic(const std::string& path, std::string_view content,
+                                   const std::optional<std::string>& expected);
+  // Move a file to `to`, which must not exist.
+  virtual std::string rename(const std::string& from, const std::string& to);
+  // Remove a file that holds `expected`.
+  virtual std::string remove(const std::string& path, const std::string& expected);
+  // Whether anything (a file, folder or link) exists at `path`.
+  virtual bool exists(const std::string& path);
 };
 
 // The real disk below `root`. Symbolic links are not followed.
@@ -44,6 +61,12 @@ class MemoryFileSystem : public FileSystem {
   std::vector<std::string> list_notes(std::vector<Diagnostic>& problems) override;
   bool read_into(const std::string& path, std::uint64_t max_bytes, std::string& out,
                  std::string& error) override;
+  std::string write_atomic(const std::string& path, std::string_view content,
+                           const std::optional<std::string>& expected) override;
+  std::string rename(const std::string& from, const std::string& to) override;
+  std::string remove(const std::string& path, const std::string& expected) override;
+  bool exists(const std::string& path) override;
+  const std::map<std::string, std::string>& files() const { return m_files; }
 
  private:
   std::map<std::string, std::string> m_files;

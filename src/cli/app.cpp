@@ -49,6 +49,10 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
       ->option_text("N");
   app.add_flag("--raw", g.raw,
                "write CSV/TSV cells exactly, without guarding cells that start like a formula");
+  app.add_option("--max-note-size", g.max_note_bytes,
+                 "skip notes larger than this, with an error (default 16777216)")
+      ->option_text("BYTES")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{UINT32_MAX}));  // positions are 32-bit
 
   ListOptions list;
   auto* c_list =
@@ -118,9 +122,11 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
       ->add_option("--select", check.select,
                    "only these rules (comma-separated, repeatable; see --list-rules)")
       ->delimiter(',')
+      ->allow_extra_args(false)  // `--select X PATH`: PATH is not a rule
       ->option_text("RULE,...");
   c_check->add_option("--ignore", check.ignore, "not these rules (comma-separated, repeatable)")
       ->delimiter(',')
+      ->allow_extra_args(false)
       ->option_text("RULE,...");
   c_check
       ->add_option("--min-severity", check.min_severity,
@@ -159,6 +165,60 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   add_format(c_ts, ts.format, {{"csv", Format::csv}, {"tsv", Format::tsv}, {"json", Format::json}},
              "csv");
 
+  // Commands that change files: a diff by default, --write to apply it.
+  auto add_write = [](CLI::App* cmd, WriteOptions& w) {
+    cmd->add_flag("--write", w.write,
+                  "apply the changes (default: a dry run that prints them as a unified diff)");
+    cmd->add_option("--color", w.color,
+                    "colour the diff: auto|always|never (default: auto: on a terminal, unless "
+                    "NO_COLOR is set)")
+        ->check(CLI::IsMember({"auto", "always", "never"}))
+        ->option_text("WHEN");
+  };
+
+  RenameOptions rename;
+  auto* c_rename = app.add_subcommand(
+      "rename", "move a note and rewrite every link to it, keeping each link's text");
+  c_rename->add_option("old", rename.old_note, "the note: path, stem or title")
+      ->required()
+      ->option_text("OLD");
+  c_rename
+      ->add_option("new", rename.new_name,
+                   "a new title, file stem, file name or path from the root (with --merge: an "
+                   "existing note)")
+      ->required()
+      ->option_text("NEW");
+  c_rename->add_flag("--title", rename.title, "set the front-matter title to NEW (a title)");
+  auto* o_merge = c_rename->add_flag(
+      "--merge", rename.merge, "NEW is an existing note: send OLD's links to it, move nothing");
+  c_rename->add_flag("--remove-old", rename.remove_old, "with --merge: remove OLD")->needs(o_merge);
+  add_write(c_rename, rename.w);
+
+  FixOptions fix;
+  auto* c_fix = app.add_subcommand("fix", "apply the safe fixes for findings of check");
+  c_fix->add_option("paths", fix.paths, "fix only these notes, folders or globs")
+      ->option_text("PATH...");
+  c_fix->add_option("--select", fix.select, "only these rules' fixes (comma-separated, repeatable)")
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->option_text("RULE,...");
+  c_fix->add_option("--ignore", fix.ignore, "not these rules' fixes (comma-separated, repeatable)")
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->option_text("RULE,...");
+  c_fix->add_flag("--unlink-broken", fix.unlink_broken,
+                  "turn broken links into their text: [[missing|text]] becomes text");
+  add_write(c_fix, fix.w);
+
+  NewOptions create;
+  auto* c_new = app.add_subcommand("new", "write a new note in the knowledge base's format");
+  c_new->add_option("title", create.title, "the note's title")->required()->option_text("TITLE");
+  c_new->add_option("--video", create.video, "its videoId")->required()->option_text("ID");
+  c_new->add_option("--channel", create.channel, "its channel (the folder it goes in)")
+      ->required()
+      ->option_text("NAME");
+  add_write(c_new, create.w);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -175,6 +235,9 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   if (c_backlinks->parsed()) return run_links(ctx, backlinks);
   if (c_check->parsed()) return run_check(ctx, check);
   if (c_ts->parsed()) return run_timestamps(ctx, ts);
+  if (c_rename->parsed()) return run_rename(ctx, rename);
+  if (c_fix->parsed()) return run_fix(ctx, fix);
+  if (c_new->parsed()) return run_new(ctx, create);
   return 2;
 }
 

@@ -54,44 +54,6 @@ std::unordered_map<std::string, std::int64_t> read_durations(const std::string& 
   return parse_durations(text.str(), file);
 }
 
-// Positional PATH arguments as globs relative to the root. A path that exists from the
-// current folder is taken as such (so `tkb check .` and shell-expanded globs work from any
-// folder); anything else is a glob relative to the root. Each must match a note.
-std::vector<std::string> path_globs(const Loaded& loaded, const std::vector<std::string>& args) {
-  namespace fs = std::filesystem;
-  auto matches = [&](const std::string& glob) {
-    for (const Note& n : loaded.kb.notes) {
-      if (glob_match(glob, n.path)) return true;
-    }
-    for (const Diagnostic& d : loaded.kb.diagnostics) {
-      if (!d.path.empty() && glob_match(glob, d.path)) return true;
-    }
-    return false;
-  };
-  std::vector<std::string> out;
-  for (const std::string& arg : args) {
-    std::string glob = arg;
-    const bool wild = arg.find_first_of("*?") != std::string::npos;
-    std::error_code ec;
-    if (!wild && fs::exists(fs::symlink_status(arg, ec))) {
-      fs::path rel =
-          fs::weakly_canonical(arg, ec).lexically_relative(fs::weakly_canonical(loaded.root, ec));
-      std::string r = rel.generic_string();
-      if (ec || rel.empty() || r == ".." || r.rfind("../", 0) == 0) {
-        throw Error("'" + arg + "' is outside the knowledge base at " +
-                    fs::weakly_canonical(loaded.root, ec).string());
-      }
-      glob = r == "." ? "**" : r;
-    }
-    if (!matches(glob)) {
-      if (wild || !matches(glob + ".md")) throw Error("no note matches '" + arg + "'");
-      glob += ".md";
-    }
-    out.push_back(std::move(glob));
-  }
-  return out;
-}
-
 // ---- Source lines ---------------------------------------------------------------------------
 
 // The text of the files that have findings, read through the disk seam one file at a time
@@ -174,11 +136,11 @@ void write_text(std::ostream& out, const std::vector<Diagnostic>& findings, cons
       buffer.clear();
     }
     std::string where = d.path.empty() ? std::string("tkb:")
-                                       : d.path + ":" + std::to_string(d.pos.line) + ":" +
-                                             std::to_string(d.pos.column) + ":";
+                                       : printable(d.path) + ":" + std::to_string(d.pos.line) +
+                                             ":" + std::to_string(d.pos.column) + ":";
     buffer += style.wrap("1", where) + " " +
               style.wrap(severity_colour(d.severity), std::string(to_string(d.severity)) + ":") +
-              " " + d.message + " [" + d.rule + "]\n";
+              " " + printable(d.message) + " [" + d.rule + "]\n";  // one line each
     if (!sources) continue;
     if (auto line = sources->line(d.path, d.pos.line)) {
       SourceExcerpt e = source_excerpt(*line, d.pos.column);
@@ -236,7 +198,7 @@ int run_check(Context& ctx, const CheckOptions& o) {
       load(ctx, {.report_problems = false, .keep_anchors = !durations.empty(), .config = true});
   CheckConfig& config = loaded.config.check;
   for (auto& [id, seconds] : durations) config.durations[id] = seconds;
-  filter.paths = path_globs(loaded, o.paths);
+  filter.paths = note_globs(loaded, o.paths);
 
   std::vector<Diagnostic> findings =
       filter_findings(run_checks(loaded.kb, *loaded.resolver, config), filter);

@@ -55,7 +55,8 @@ void report_load_problems(const Context& ctx, const std::vector<Diagnostic>& pro
 
 void report_note_problems(const Context& ctx, const Note& n) {
   for (const Diagnostic& d : n.diagnostics) {
-    if (d.rule == "binary-content" || d.rule == "yaml-error") ctx.err << format_diagnostic(d) << '\n';
+    if (d.rule == "binary-content" || d.rule == "yaml-error")
+      ctx.err << format_diagnostic(d) << '\n';
   }
 }
 
@@ -78,6 +79,7 @@ Loaded load(const Context& ctx, LoadWants wants) {
   }
   LoadOptions options;
   options.jobs = ctx.global.jobs;
+  options.max_note_bytes = ctx.global.max_note_bytes;
   options.parse.anchor_text = wants.anchor_text;
   options.parse.keep_anchors = wants.keep_anchors;
   loaded.kb = load_knowledge_base(*fs, options);
@@ -94,19 +96,24 @@ Loaded load(const Context& ctx, LoadWants wants) {
   return loaded;
 }
 
-void stream_notes(const Context& ctx, LoadWants wants, const std::function<void(const Note&)>& visit) {
+void stream_notes(const Context& ctx, LoadWants wants,
+                  const std::function<void(const Note&)>& visit) {
   std::string root = find_root(ctx.global.root);
   auto fs = make_disk_file_system(root);
   LoadOptions options;
   options.jobs = ctx.global.jobs;
+  options.max_note_bytes = ctx.global.max_note_bytes;
   options.parse.anchor_text = wants.anchor_text;
   options.parse.keep_anchors = wants.keep_anchors;
   std::vector<Diagnostic> problems;
   bool report = wants.report_problems && !ctx.global.quiet;
-  for_each_note(*fs, options, [&](Note& n) {
-    if (report) report_note_problems(ctx, n);
-    visit(n);
-  }, problems);
+  for_each_note(
+      *fs, options,
+      [&](Note& n) {
+        if (report) report_note_problems(ctx, n);
+        visit(n);
+      },
+      problems);
   if (report) report_load_problems(ctx, problems);
 }
 
@@ -135,6 +142,40 @@ int find_note(const Loaded& loaded, const std::string& spec) {
     message += "?";
   }
   throw Error(message);
+}
+
+std::vector<std::string> note_globs(const Loaded& loaded, const std::vector<std::string>& args) {
+  auto matches = [&](const std::string& glob) {
+    for (const Note& n : loaded.kb.notes) {
+      if (glob_match(glob, n.path)) return true;
+    }
+    for (const Diagnostic& d : loaded.kb.diagnostics) {
+      if (!d.path.empty() && glob_match(glob, d.path)) return true;
+    }
+    return false;
+  };
+  std::vector<std::string> out;
+  for (const std::string& arg : args) {
+    std::string glob = arg;
+    const bool wild = arg.find_first_of("*?") != std::string::npos;
+    std::error_code ec;
+    if (!wild && fs::exists(fs::symlink_status(arg, ec))) {
+      fs::path rel =
+          fs::weakly_canonical(arg, ec).lexically_relative(fs::weakly_canonical(loaded.root, ec));
+      std::string r = rel.generic_string();
+      if (ec || rel.empty() || r == ".." || r.rfind("../", 0) == 0) {
+        throw Error("'" + arg + "' is outside the knowledge base at " +
+                    fs::weakly_canonical(loaded.root, ec).string());
+      }
+      glob = r == "." ? "**" : r;
+    }
+    if (!matches(glob)) {
+      if (wild || !matches(glob + ".md")) throw Error("no note matches '" + arg + "'");
+      glob += ".md";
+    }
+    out.push_back(std::move(glob));
+  }
+  return out;
 }
 
 std::string root_prefix(const Loaded& loaded) {

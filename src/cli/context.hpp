@@ -5,6 +5,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "options.hpp"
 #include "tkb/check.hpp"
@@ -42,11 +43,18 @@ Loaded load(const Context& ctx, LoadWants wants = {});
 
 // Visit every note in path order without keeping the knowledge base in memory (see
 // tkb::for_each_note), reporting problems on stderr as load() does.
-void stream_notes(const Context& ctx, LoadWants wants, const std::function<void(const Note&)>& visit);
+void stream_notes(const Context& ctx, LoadWants wants,
+                  const std::function<void(const Note&)>& visit);
 
 // The note a user named: a path relative to the root (with or without .md), or any link
 // target that resolves. Throws tkb::Error (exit 2) with suggestions when nothing matches.
 int find_note(const Loaded& loaded, const std::string& spec);
+
+// Positional PATH arguments as globs relative to the root. A path that exists from the
+// current folder is taken as such (so `tkb check .` and shell-expanded globs work from any
+// folder); anything else is a glob relative to the root. Each must match a note, else
+// tkb::Error.
+std::vector<std::string> note_globs(const Loaded& loaded, const std::vector<std::string>& args);
 
 OutputOptions output_options(const Context& ctx);
 
@@ -65,5 +73,8 @@ int run_resolve(Context& ctx, const ResolveOptions& o);
 int run_links(Context& ctx, const LinksOptions& o);
 int run_check(Context& ctx, const CheckOptions& o);
 int run_timestamps(Context& ctx, const TimestampsOptions& o);
+int run_rename(Context& ctx, const RenameOptions& o);
+int run_fix(Context& ctx, const FixOptions& o);
+int run_new(Context& ctx, const NewOptions& o);
 
 }  // namespace tkb::cli

@@ -171,7 +171,9 @@ std::optional<BlockStructure> scan_blocks_fast(std::string_view text, std::size_
     if (atx_start(content)) {
       auto [b, e] = atx_heading_text(text, ls + indent);
       std::size_t level = 0;
-      while (content[level] == '#') ++level;
+      // Bounded: the line may be the last of the text, "#" with nothing after it (found by
+      // fuzzing: a read past the end of the text).
+      while (level < content.size() && content[level] == '#') ++level;
       out.headings.push_back(HeadingBlock{static_cast<int>(level), static_cast<std::uint32_t>(b),
                                           static_cast<std::uint32_t>(e)});
       prev = Prev::none;

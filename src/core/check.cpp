@@ -91,7 +91,8 @@ const std::vector<RuleInfo>& all_rules() {
       // Files
       {"binary-content", Severity::error, "a .md file holding NUL bytes: a binary file, not read"},
       {"unreadable-file", Severity::error, "a note or folder that cannot be read"},
-      {"skipped-file", Severity::info, "a symbolic link, which tkb does not follow"},
+      {"skipped-file", Severity::info,
+       "a symbolic link, which tkb does not follow, or a .md that is not a regular file"},
   };
   return rules;
 }

@@ -16,15 +16,39 @@ std::string_view to_string(Severity s) {
   return "error";
 }
 
+std::string printable(std::string_view s) {
+  auto control = [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; };
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    if (!control(c)) {
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      out += "\\x";
+      out += kHex[static_cast<unsigned char>(c) >> 4];
+      out += kHex[static_cast<unsigned char>(c) & 0xF];
+    }
+  }
+  return out;
+}
+
 std::string format_diagnostic(const Diagnostic& d) {
-  std::string out = d.path.empty() ? std::string("tkb") : d.path;
+  // A file name or a YAML value may hold a newline: keep every finding on one line.
+  std::string out = d.path.empty() ? std::string("tkb") : printable(d.path);
   if (!d.path.empty()) {
     out += ':' + std::to_string(d.pos.line) + ':' + std::to_string(d.pos.column);
   }
   out += ": ";
   out += to_string(d.severity);
   out += ": ";
-  out += d.message;
+  out += printable(d.message);
   out += " [";
   out += d.rule;
   out += ']';

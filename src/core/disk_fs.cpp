@@ -1,9 +1,13 @@
-// The one place tkb reads the disk.
+// The one place tkb reads and writes the disk.
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -52,6 +56,13 @@ class DiskFileSystem : public FileSystem {
         }
       } else if (entry.is_regular_file(sec) && entry.path().extension() == ".md") {
         out.push_back(std::move(rel));
+      } else if (entry.path().extension() == ".md" && !entry.is_directory(sec)) {
+        // A FIFO, socket or device named like a note: reading it could block forever.
+        problems.push_back({rel,
+                            {},
+                            Severity::info,
+                            "skipped-file",
+                            "not a regular file (a FIFO, socket or device)"});
       }
       it.increment(ec);
       if (ec) {
@@ -71,7 +82,8 @@ class DiskFileSystem : public FileSystem {
   bool read_into(const std::string& path, std::uint64_t max_bytes, std::string& out,
                  std::string& error) override {
     fs::path full = m_root / fs::path(path);
-    int fd = ::open(full.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    // O_NONBLOCK: a FIFO put in a note's place after listing must not block the open.
+    int fd = ::open(full.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0) {
       error = std::strerror(errno);
       return false;
@@ -112,7 +124,153 @@ class DiskFileSystem : public FileSystem {
     return true;
   }
 
+  std::string write_atomic(const std::string& path, std::string_view content,
+                           const std::optional<std::string>& expected) override {
+    const fs::path full = m_root / fs::path(path);
+    struct stat st {};
+    if (expected) {
+      if (std::string e = check_holds(full, *expected, &st); !e.empty()) return e;
+    } else {
+      if (::lstat(full.c_str(), &st) == 0) return "it already exists";
+      if (std::string e = make_folders(full.parent_path()); !e.empty()) return e;
+    }
+    // A hidden temporary file beside the target: same file system, so the rename is atomic,
+    // and a run killed before the rename leaves nothing tkb reads as a note.
+    std::string tmp = (full.parent_path() / ("." + full.filename().string() + ".tkb-XXXXXX"));
+    int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
+    if (fd < 0) return "cannot create a temporary file beside it: " + errno_text();
+    auto fail = [&](std::string why) {
+      if (fd >= 0) ::close(fd);
+      ::unlink(tmp.c_str());
+      return why;
+    };
+    for (std::size_t done = 0; done < content.size();) {
+      ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return fail("cannot write: " + errno_text());
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    const mode_t mode = expected ? (st.st_mode & 07777) : (0666 & ~current_umask());
+    if (::fchmod(fd, mode) != 0) return fail("cannot set permissions: " + errno_text());
+    if (expected && ::geteuid() == 0 && ::fchown(fd, st.st_uid, st.st_gid) != 0) {
+      return fail("cannot keep the owner: " + errno_text());
+    }
+    if (::fsync(fd) != 0) return fail("cannot sync: " + errno_text());
+    int closed = ::close(fd);
+    fd = -1;
+    if (closed != 0) return fail("cannot write: " + errno_text());
+    if (expected) {
+      // Once more, as late as possible: a change made while the new text was written wins.
+      if (std::string e = check_holds(full, *expected, nullptr); !e.empty()) return fail(e);
+      if (::rename(tmp.c_str(), full.c_str()) != 0) return fail("cannot replace: " + errno_text());
+    } else if (std::string e = move_no_replace(tmp, full.string()); !e.empty()) {
+      return fail(e);
+    }
+    sync_folder(full.parent_path());
+    return {};
+  }
+
+  std::string rename(const std::string& from, const std::string& to) override {
+    const fs::path src = m_root / fs::path(from), dst = m_root / fs::path(to);
+    struct stat st {};
+    if (::lstat(src.c_str(), &st) != 0) return "cannot move: " + errno_text();
+    if (::lstat(dst.c_str(), &st) == 0) return to + " already exists";
+    if (std::string e = make_folders(dst.parent_path()); !e.empty()) return e;
+    if (std::string e = move_no_replace(src.string(), dst.string()); !e.empty()) return e;
+    sync_folder(dst.parent_path());
+    if (src.parent_path() != dst.parent_path()) sync_folder(src.parent_path());
+    return {};
+  }
+
+  std::string remove(const std::string& path, const std::string& expected) override {
+    const fs::path full = m_root / fs::path(path);
+    if (std::string e = check_holds(full, expected, nullptr); !e.empty()) return e;
+    if (::unlink(full.c_str()) != 0) return "cannot remove: " + errno_text();
+    sync_folder(full.parent_path());
+    return {};
+  }
+
+  bool exists(const std::string& path) override {
+    struct stat st {};
+    return ::lstat((m_root / fs::path(path)).c_str(), &st) == 0;
+  }
+
  private:
+  static std::string errno_text() { return std::strerror(errno); }
+
+  static mode_t current_umask() {
+    static const mode_t mask = [] {
+      mode_t m = ::umask(0);
+      ::umask(m);
+      return m;
+    }();
+    return mask;
+  }
+
+  // "" when `full` is a regular file holding exactly `expected` (its stat in `st`).
+  static std::string check_holds(const fs::path& full, const std::string& expected,
+                                 struct stat* st) {
+    int fd = ::open(full.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    if (fd < 0) {
+      if (errno == ENOENT) return "it no longer exists";
+      if (errno == ELOOP) return "it is now a symbolic link";
+      return "cannot read it again: " + errno_text();
+    }
+    struct stat own {};
+    if (!st) st = &own;
+    if (::fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+      ::close(fd);
+      return "it is no longer a regular file";
+    }
+    std::string now;
+    now.resize(expected.size() + 1);  // one byte more tells a file that grew
+    std::size_t have = 0;
+    while (have < now.size()) {
+      ssize_t n = ::read(fd, now.data() + have, now.size() - have);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        ::close(fd);
+        return "cannot read it again: " + errno_text();
+      }
+      if (n == 0) break;
+      have += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    now.resize(have);
+    if (now != expected) return "it changed on disk after it was read";
+    return {};
+  }
+
+  static std::string make_folders(const fs::path& folder) {
+    std::error_code ec;
+    fs::create_directories(folder, ec);
+    if (ec) return "cannot create folder " + folder.string() + ": " + ec.message();
+    return {};
+  }
+
+  // rename(2) that never replaces `to`: renameat2 with RENAME_NOREPLACE, or link and unlink
+  // where the file system does not support it.
+  static std::string move_no_replace(const std::string& from, const std::string& to) {
+    if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return {};
+    if (errno == EEXIST) return "it already exists";
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) return errno_text();
+    if (::link(from.c_str(), to.c_str()) != 0) {
+      return errno == EEXIST ? std::string("it already exists") : errno_text();
+    }
+    ::unlink(from.c_str());
+    return {};
+  }
+
+  // Make a rename in `folder` durable.
+  static void sync_folder(const fs::path& folder) {
+    int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    ::fsync(fd);
+    ::close(fd);
+  }
+
   fs::path m_root;
 };
 

@@ -69,8 +69,8 @@ void for_each_note(FileSystem& fs, const LoadOptions& options,
       if (fs.read_into(paths[i], options.max_note_bytes, text, error)) {
         note = parse_note(text, paths[i], options.parse);
       } else {
-        failure = Diagnostic{paths[i], {}, Severity::error, "unreadable-file",
-                             "cannot read note: " + error};
+        failure = Diagnostic{
+            paths[i], {}, Severity::error, "unreadable-file", "cannot read note: " + error};
       }
       {
         std::lock_guard lock(mutex);
@@ -111,8 +111,8 @@ KnowledgeBase load_knowledge_base(FileSystem& fs, const LoadOptions& options) {
     std::string text, error;  // one buffer per thread, reused for every note
     for (std::size_t i; (i = next.fetch_add(1)) < paths.size();) {
       if (!fs.read_into(paths[i], options.max_note_bytes, text, error)) {
-        failures[i] = Diagnostic{paths[i], {}, Severity::error, "unreadable-file",
-                                 "cannot read note: " + error};
+        failures[i] = Diagnostic{
+            paths[i], {}, Severity::error, "unreadable-file", "cannot read note: " + error};
         continue;
       }
       slots[i] = parse_note(text, paths[i], options.parse);

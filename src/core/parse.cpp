@@ -71,14 +71,17 @@ std::size_t skip_line_markers(std::string_view line) {
 
 // Where the paragraph holding `pos` starts: earlier lines count while they continue it
 // (not blank, not a heading, and the later line does not open a list item, quote or table).
-std::size_t paragraph_start(std::string_view text, const LineIndex& lines, Position pos) {
+// Never above the body: a paragraph right after the closing `---` does not take in the front
+// matter (found by the hostile-input tests: an anchor's text held the YAML).
+std::size_t paragraph_start(std::string_view text, const LineIndex& lines, Position pos,
+                            std::size_t first_body_line) {
   std::size_t ln = pos.line;
   auto line = [&](std::size_t n) {
     std::size_t b = lines.line_start(n);
     std::size_t e = n < lines.line_count() ? lines.line_start(n + 1) : text.size();
     return text.substr(b, e - b);
   };
-  while (ln > 1 && pos.offset - lines.line_start(ln - 1) <= 2000) {
+  while (ln > first_body_line && pos.offset - lines.line_start(ln - 1) <= 2000) {
     std::string_view here = line(ln);
     std::size_t k = here.find_first_not_of(" \t");
     if (k == std::string_view::npos || skip_line_markers(here) != 0 || here[k] == '|') break;
@@ -287,11 +290,11 @@ void scan_lines(std::string_view text, std::size_t body_offset, const LineIndex&
       // At the fence itself, past indentation and quote markers.
       std::size_t at = b.begin;
       while (at < text.size() && (text[at] == ' ' || text[at] == '>' || text[at] == '\t')) ++at;
-      std::string reach =
-          b.end >= text.size()
-              ? "everything after it, links and timestamps included, shows as code"
-              : "the lines after it, up to line " + std::to_string(lines.at(b.end - 1).line) +
-                    " where its container ends, show as code";
+      std::string reach = b.end >= text.size()
+                              ? "everything after it, links and timestamps included, shows as code"
+                              : "the lines after it, up to line " +
+                                    std::to_string(lines.at(b.end - 1).line) +
+                                    " where its container ends, show as code";
       add({"", lines.at(at), Severity::error, "unclosed-code-fence",
            "code fence is never closed: " + reach});
     }
@@ -452,6 +455,7 @@ Note parse_note(std::string_view text, std::string path, const ParseOptions& opt
   suspect_minutes(note, add);
   check_duration(note, add);
 
+  const std::size_t body_line = lines.at(fm.body_offset).line;
   std::vector<std::string> sentences;  // computed text: owned here until moved to the pool
   if (options.anchor_text) sentences.reserve(note.anchors.size());
   for (TimestampAnchor& a : note.anchors) {
@@ -464,7 +468,8 @@ Note parse_note(std::string_view text, std::string path, const ParseOptions& opt
       a.heading = static_cast<int>(it - note.headings.begin());
     }
     if (options.anchor_text) {
-      sentences.push_back(sentence_before(text, a.pos.offset, paragraph_start(text, lines, a.pos)));
+      sentences.push_back(
+          sentence_before(text, a.pos.offset, paragraph_start(text, lines, a.pos, body_line)));
       a.text = sentences.back();
     }
     ++note.anchor_count;

@@ -107,6 +107,9 @@ std::optional<std::vector<FrontMatterEntry>> read_simple(std::string_view text, 
     while (v < line.size() && line[v] == ' ') ++v;
     FrontMatterEntry e;
     e.key.assign(line.substr(0, k));
+    // YAML reads these keys as null, not as a name (found by fuzzing: the fast reader took
+    // `null: 1` as a key where yaml-cpp does not).
+    if (e.key == "null" || e.key == "Null" || e.key == "NULL") return std::nullopt;
     if (!simple_value(line.substr(v), e.value)) return std::nullopt;
     for (const FrontMatterEntry& prior : entries) {
       if (prior.key == e.key) return std::nullopt;  // yaml-cpp's path reports duplicates
@@ -116,6 +119,78 @@ std::optional<std::vector<FrontMatterEntry>> read_simple(std::string_view text, 
     pos = next;
   }
   return entries;
+}
+
+// An upper bound of how deep the YAML text nests: block levels (each deeper indentation, each
+// `- ` or `? ` opening a line) plus flow collections. A `[` or `{` opens a collection where a
+// value starts (after `key: `, `- `, an anchor or a tag, at the start of a line) or anywhere
+// inside another flow collection, outside quotes and comments; elsewhere it is text
+// (`title: a{b` is a plain value, found by fuzzing). It only has to be at least what yaml-cpp's
+// recursion will meet, and stays near the real depth for ordinary front matter. Stops
+// counting past `limit`.
+std::size_t nesting_depth(std::string_view yaml, std::size_t limit) {
+  std::size_t deepest = 0;
+  std::vector<std::size_t> indents;  // block levels open before this line
+  std::size_t flow = 0;              // open `[` and `{`
+  auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  for (std::size_t pos = 0; pos < yaml.size() && deepest <= limit;) {
+    std::size_t next;
+    std::string_view line = line_at(yaml, pos, &next);
+    pos = next;
+    std::size_t i = 0;
+    while (i < line.size() && line[i] == ' ') ++i;
+    if (i == line.size() || line[i] == '#') continue;  // blank or comment: no level
+    std::size_t block = 0;
+    if (flow == 0) {
+      while (!indents.empty() && indents.back() >= i) indents.pop_back();
+      indents.push_back(i);
+      // `- - - x` and `? ` open one level each on the same line.
+      while (i + 1 < line.size() && (line[i] == '-' || line[i] == '?') && blank(line[i + 1])) {
+        ++block;
+        i += 2;
+        while (i < line.size() && blank(line[i])) ++i;
+      }
+    }
+    bool value_start = true;  // (block context) a collection may open here
+    char quote = 0;
+    for (char prev = ' '; i < line.size(); prev = line[i], ++i) {
+      char c = line[i];
+      if (quote) {
+        if (c == quote) quote = 0;
+        continue;
+      }
+      if (c == '#' && blank(prev)) break;  // comment
+      if (flow > 0) {
+        bool token_start = blank(prev) || prev == '[' || prev == '{' || prev == ',' || prev == ':';
+        if ((c == '"' || c == '\'') && token_start) {
+          quote = c;
+        } else if (c == '[' || c == '{') {
+          ++flow;
+          deepest = std::max(deepest, indents.size() + block + flow);
+        } else if (c == ']' || c == '}') {
+          --flow;
+          value_start = false;
+        }
+        continue;
+      }
+      if (blank(c)) continue;
+      if (value_start && (c == '[' || c == '{')) {
+        ++flow;
+        deepest = std::max(deepest, indents.size() + block + flow);
+      } else if (value_start && (c == '"' || c == '\'')) {
+        quote = c;
+        value_start = false;
+      } else if (value_start && (c == '&' || c == '!')) {
+        while (i + 1 < line.size() && !blank(line[i + 1])) ++i;  // an anchor or a tag
+      } else if (c == ':' && (i + 1 == line.size() || blank(line[i + 1]))) {
+        value_start = true;  // the value of a key
+      } else {
+        value_start = false;
+      }
+    }
+    deepest = std::max(deepest, indents.size() + block + flow);
+  }
+  return deepest;
 }
 
 }  // namespace
@@ -149,6 +224,14 @@ FrontMatterResult parse_front_matter(std::string_view text, const LineIndex& lin
     return r;
   }
 
+  if (yaml_end - yaml_begin > kMaxFrontMatterBytes) {
+    r.diagnostics.push_back(make(lines, start, Severity::error,
+                                 "front matter is " + std::to_string(yaml_end - yaml_begin) +
+                                     " bytes, more than the limit of " +
+                                     std::to_string(kMaxFrontMatterBytes) + "; it is not read"));
+    return r;
+  }
+
   if (!always_yaml) {
     if (auto entries = read_simple(text, yaml_begin, yaml_end, lines)) {
       r.front_matter.entries = std::move(*entries);
@@ -160,13 +243,28 @@ FrontMatterResult parse_front_matter(std::string_view text, const LineIndex& lin
   auto mark_offset = [&](const YAML::Mark& m) -> std::size_t {
     if (m.is_null() || m.line < 0) return yaml_begin;
     std::size_t line = first_line + static_cast<std::size_t>(m.line);
-    if (line > lines.line_count()) return yaml_begin;
-    return lines.line_start(line) + static_cast<std::size_t>(std::max(m.column, 0));
+    // yaml-cpp counts lines and columns its own way on hostile text (it re-encodes invalid
+    // UTF-8, and ends lines at more than '\n'): a mark past the front matter falls back to its
+    // start, a column past its line to the line's end (found by fuzzing: a position beyond
+    // the end of the file).
+    if (line > lines.line_count() || lines.line_start(line) > yaml_end) return yaml_begin;
+    std::size_t line_end = line < lines.line_count() ? lines.line_start(line + 1) - 1 : text.size();
+    return std::min(lines.line_start(line) + static_cast<std::size_t>(std::max(m.column, 0)),
+                    line_end);
   };
+
+  const std::string_view yaml = text.substr(yaml_begin, yaml_end - yaml_begin);
+  if (nesting_depth(yaml, kMaxFrontMatterDepth) > kMaxFrontMatterDepth) {
+    r.diagnostics.push_back(make(lines, start, Severity::error,
+                                 "front matter nests deeper than " +
+                                     std::to_string(kMaxFrontMatterDepth) +
+                                     " levels; it is not read"));
+    return r;
+  }
 
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(text.substr(yaml_begin, yaml_end - yaml_begin)));
+    root = YAML::Load(std::string(yaml));
   } catch (const YAML::Exception& e) {
     r.diagnostics.push_back(make(lines, mark_offset(e.mark), Severity::error,
                                  "front matter is not valid YAML: " + e.msg));
@@ -184,6 +282,11 @@ FrontMatterResult parse_front_matter(std::string_view text, const LineIndex& lin
     return r;
   }
   std::unordered_map<std::string, std::uint32_t> seen;
+  std::size_t value_bytes = 0;  // every key and value, aliases expanded
+  auto too_large = [&](std::size_t add) {
+    value_bytes += add;
+    return value_bytes > kMaxFrontMatterValueBytes;
+  };
   try {
     for (const auto& kv : root) {
       FrontMatterEntry e;
@@ -196,18 +299,30 @@ FrontMatterResult parse_front_matter(std::string_view text, const LineIndex& lin
         continue;
       }
       e.key = key.Scalar();
+      bool over = too_large(e.key.size());
       if (value.IsScalar()) {
-        e.value = value.Scalar();
+        over = over || too_large(value.Scalar().size());
+        if (!over) e.value = value.Scalar();
       } else if (value.IsSequence()) {
         e.is_scalar = false;
         for (const auto& item : value) {
           if (!item.IsScalar()) continue;  // nested structures are not used by tkb
+          if ((over = over || too_large(2 * item.Scalar().size() + 2))) break;
           if (!e.value.empty()) e.value += ", ";
           e.value += item.Scalar();
           e.items.push_back(item.Scalar());
         }
       } else {
         e.is_scalar = !value.IsMap();  // null stays a (empty) scalar
+      }
+      if (over) {
+        r.front_matter.entries.clear();
+        r.diagnostics.clear();
+        r.diagnostics.push_back(make(lines, start, Severity::error,
+                                     "front matter values add up to more than " +
+                                         std::to_string(kMaxFrontMatterValueBytes) +
+                                         " bytes (aliases expanded); it is not read"));
+        return r;
       }
       auto [it, inserted] = seen.emplace(e.key, e.pos.line);
       if (!inserted) {
