@@ -25,22 +25,6 @@ constexpr std::size_t kMissingTargets = 10;  // rows of --summary's missing-targ
 
 // ---- Options --------------------------------------------------------------------------------
 
-std::vector<std::string> checked_rules(const std::vector<std::string>& names, const char* option) {
-  std::vector<std::string> out;
-  for (const std::string& raw : names) {
-    std::string name(trim(raw));
-    if (name.empty()) continue;
-    if (!find_rule(name)) {
-      std::vector<std::string_view> known;
-      for (const RuleInfo& r : all_rules()) known.push_back(r.name);
-      throw Error("unknown rule '" + name + "' in " + option + did_you_mean(name, known) +
-                  "; `tkb check --list-rules` lists them");
-    }
-    out.push_back(std::move(name));
-  }
-  return out;
-}
-
 Severity severity_named(const std::string& s) {
   return s == "error" ? Severity::error : s == "warning" ? Severity::warning : Severity::info;
 }
@@ -182,8 +166,8 @@ int list_rules(Context& ctx, const CheckOptions& o) {
 int run_check(Context& ctx, const CheckOptions& o) {
   // Everything about the command line is checked before the knowledge base is read.
   FindingFilter filter;
-  filter.select = checked_rules(o.select, "--select");
-  filter.ignore = checked_rules(o.ignore, "--ignore");
+  filter.select = rule_names(o.select, "--select", "; `tkb check --list-rules` lists them");
+  filter.ignore = rule_names(o.ignore, "--ignore", "; `tkb check --list-rules` lists them");
   filter.min_severity = severity_named(o.min_severity);
   if (o.list_rules) return list_rules(ctx, o);
   if (o.summary && o.format != "text" && o.format != "json") {

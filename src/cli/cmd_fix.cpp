@@ -23,15 +23,7 @@ std::string fixable_list() {
 // Rule names given to --select/--ignore: each must be a rule with a fix.
 std::set<std::string> rules_named(const std::vector<std::string>& names, const char* option) {
   std::set<std::string> out;
-  for (const std::string& raw : names) {
-    std::string name(trim(raw));
-    if (name.empty()) continue;
-    if (!find_rule(name)) {
-      std::vector<std::string_view> known;
-      for (const RuleInfo& r : all_rules()) known.push_back(r.name);
-      throw Error("unknown rule '" + name + "' in " + option + did_you_mean(name, known) +
-                  "; tkb fix fixes " + fixable_list());
-    }
+  for (std::string& name : rule_names(names, option, "; tkb fix fixes " + fixable_list())) {
     const auto& fixable = fixable_rules();
     if (std::find(fixable.begin(), fixable.end(), name) == fixable.end()) {
       throw Error("rule '" + name + "' in " + option + " has no automatic fix; tkb fix fixes " +

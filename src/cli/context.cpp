@@ -7,6 +7,8 @@
 
 #include "log.hpp"
 #include "tkb/error.hpp"
+#include "tkb/report.hpp"
+#include "tkb/text.hpp"
 
 namespace fs = std::filesystem;
 
@@ -196,6 +198,23 @@ OutputOptions output_options(const Context& ctx) {
   OutputOptions o;
   o.neutralize_formulas = !ctx.global.raw;
   return o;
+}
+
+std::vector<std::string> rule_names(const std::vector<std::string>& names, const char* option,
+                                    std::string_view hint) {
+  std::vector<std::string> out;
+  for (const std::string& raw : names) {
+    std::string name(trim(raw));
+    if (name.empty()) continue;
+    if (!find_rule(name)) {
+      std::vector<std::string_view> known;
+      for (const RuleInfo& r : all_rules()) known.push_back(r.name);
+      throw Error("unknown rule '" + name + "' in " + option + did_you_mean(name, known) +
+                  std::string(hint));
+    }
+    out.push_back(std::move(name));
+  }
+  return out;
 }
 
 }  // namespace tkb::cli

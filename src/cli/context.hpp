@@ -58,6 +58,11 @@ std::vector<std::string> note_globs(const Loaded& loaded, const std::vector<std:
 
 OutputOptions output_options(const Context& ctx);
 
+// The rule names given to `option` (--select, --ignore), trimmed, empty ones dropped. An
+// unknown name is an Error with the nearest names and `hint` appended.
+std::vector<std::string> rule_names(const std::vector<std::string>& names, const char* option,
+                                    std::string_view hint);
+
 // The root as a path from the current folder with a trailing '/' ("content/"), when the root
 // lies below the current folder; "" when it is the current folder or elsewhere. Prefixed to
 // paths in output that tools resolve from the current folder (GitHub annotations, SARIF).
