@@ -55,17 +55,17 @@ int run_resolve(Context& ctx, const ResolveOptions& o) {
                        output_options(ctx));
   int code = 0;
   for (const std::string& t : o.targets) {
-    WikiLink l;
     // Accept a whole link as typed, `[[target#part|alias]]`, as well as a bare target.
     std::string_view inner = t;
     if (inner.size() >= 4 && inner.substr(0, 2) == "[[" && inner.substr(inner.size() - 2) == "]]") {
       inner = inner.substr(2, inner.size() - 4);
     }
-    Resolution r = loaded.resolver->resolve(split_wikilink(inner).target, from);
+    std::string_view target = split_wikilink(inner).target;
+    Resolution r = loaded.resolver->resolve(target, from);
     std::vector<std::string> suggestions;
     if (!r.resolved()) {
       code = 1;
-      if (!r.ambiguous()) suggestions = loaded.resolver->suggest(split_wikilink(inner).target);
+      if (!r.ambiguous()) suggestions = loaded.resolver->suggest(target);
     }
     Cell path = r.resolved() ? Cell(loaded.kb.notes[r.note].path)
                              : Cell(std::string(r.ambiguous() ? "ambiguous" : "unresolved"));
