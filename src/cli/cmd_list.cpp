@@ -28,12 +28,7 @@ int run_list(Context& ctx, const ListOptions& o) {
   }
   Loaded loaded = load(ctx, {.keep_anchors = false});
   const auto& notes = loaded.kb.notes;
-  std::set<std::string> videos(o.videos.begin(), o.videos.end());
-  for (const std::string& v : videos) {
-    bool known =
-        std::any_of(notes.begin(), notes.end(), [&](const Note& n) { return n.video_id == v; });
-    if (!known) throw Error("no note has videoId '" + v + "'");
-  }
+  std::set<std::string> videos = known_videos(loaded, o.videos);
   std::set<std::string> channels(o.channels.begin(), o.channels.end());
 
   std::vector<const Note*> rows;

@@ -50,12 +50,7 @@ int run_timestamps(Context& ctx, const TimestampsOptions& o) {
   } else {
     Loaded loaded = load(ctx, {.anchor_text = true});
     const auto& notes = loaded.kb.notes;
-    std::set<std::string> videos(o.videos.begin(), o.videos.end());
-    for (const std::string& v : videos) {
-      bool known =
-          std::any_of(notes.begin(), notes.end(), [&](const Note& n) { return n.video_id == v; });
-      if (!known) throw Error("no note has videoId '" + v + "'");
-    }
+    std::set<std::string> videos = known_videos(loaded, o.videos);
     std::set<int> only;
     for (const std::string& spec : o.notes) only.insert(find_note(loaded, spec));
     auto w = open_output();

@@ -1,5 +1,7 @@
 #include "context.hpp"
 
+#include <algorithm>
+
 #include <chrono>
 #include <filesystem>
 
@@ -215,6 +217,16 @@ std::vector<std::string> rule_names(const std::vector<std::string>& names, const
     out.push_back(std::move(name));
   }
   return out;
+}
+
+std::set<std::string> known_videos(const Loaded& loaded, const std::vector<std::string>& ids) {
+  std::set<std::string> videos(ids.begin(), ids.end());
+  for (const std::string& v : videos) {
+    bool known = std::any_of(loaded.kb.notes.begin(), loaded.kb.notes.end(),
+                             [&](const Note& n) { return n.video_id == v; });
+    if (!known) throw Error("no note has videoId '" + v + "'");
+  }
+  return videos;
 }
 
 }  // namespace tkb::cli

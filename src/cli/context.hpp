@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,10 @@ int find_note(const Loaded& loaded, const std::string& spec);
 std::vector<std::string> note_globs(const Loaded& loaded, const std::vector<std::string>& args);
 
 OutputOptions output_options(const Context& ctx);
+
+// The videoIds a user asked for (--video), each of which some note must carry; an unknown
+// one is an Error (exit 2).
+std::set<std::string> known_videos(const Loaded& loaded, const std::vector<std::string>& ids);
 
 // The rule names given to `option` (--select, --ignore), trimmed, empty ones dropped. An
 // unknown name is an Error with the nearest names and `hint` appended.
