@@ -1,10 +1,10 @@
 #include "tkb/knowledge_base.hpp"
 
 #include <algorithm>
-#include <atomic>
-#include <condition_variable>
 #include <mutex>
-#include <thread>
+#include <optional>
+
+#include "tkb/parallel.hpp"
 
 namespace tkb {
 
@@ -41,95 +41,80 @@ int KnowledgeBase::find_path(std::string_view path) const {
   return static_cast<int>(it - notes.begin());
 }
 
+namespace {
+
+// One note read and parsed, or why it could not be read.
+struct Loaded {
+  std::optional<Note> note;
+  std::optional<Diagnostic> failure;
+};
+
+Loaded read_and_parse(FileSystem& fs, const std::string& path, const LoadOptions& options,
+                      std::string& text, std::string& error) {
+  Loaded out;
+  if (fs.read_into(path, options.max_note_bytes, text, error)) {
+    out.note = parse_note(text, path, options.parse);
+  } else {
+    out.failure =
+        Diagnostic{path, {}, Severity::error, "unreadable-file", "cannot read note: " + error};
+  }
+  return out;
+}
+
+// One read buffer per thread, reused for every note it reads.
+std::string& thread_buffer() {
+  thread_local std::string text;
+  return text;
+}
+
+}  // namespace
+
 void for_each_note(FileSystem& fs, const LoadOptions& options,
                    const std::function<void(Note&)>& visit, std::vector<Diagnostic>& problems) {
-  std::vector<std::string> paths = fs.list_notes(problems);
-  const std::size_t n = paths.size();
-  // Workers fill slots at most kWindow notes ahead of the one being visited.
+  const std::vector<std::string> paths = fs.list_notes(problems);
+  // Workers parse at most this many notes ahead of the one being visited.
   constexpr std::size_t kWindow = 512;
-  std::vector<std::optional<Note>> slots(n);
-  std::vector<std::optional<Diagnostic>> failures(n);
-  std::vector<char> ready(n, 0);
-  std::mutex mutex;
-  std::condition_variable filled, drained;
-  std::size_t next = 0, visiting = 0;
-
-  auto work = [&] {
-    std::string text, error;  // one buffer per thread, reused for every note
-    while (true) {
-      std::size_t i;
-      {
-        std::unique_lock lock(mutex);
-        drained.wait(lock, [&] { return next >= n || next < visiting + kWindow; });
-        if (next >= n) return;
-        i = next++;
-      }
-      std::optional<Note> note;
-      std::optional<Diagnostic> failure;
-      if (fs.read_into(paths[i], options.max_note_bytes, text, error)) {
-        note = parse_note(text, paths[i], options.parse);
-      } else {
-        failure = Diagnostic{
-            paths[i], {}, Severity::error, "unreadable-file", "cannot read note: " + error};
-      }
-      {
-        std::lock_guard lock(mutex);
-        slots[i] = std::move(note);
-        failures[i] = std::move(failure);
-        ready[i] = 1;
-      }
-      filled.notify_all();
-    }
-  };
-  unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-  jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(n, 1)));
-  std::vector<std::thread> threads;
-  for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(work);
-  for (std::size_t i = 0; i < n; ++i) {
-    std::optional<Note> note;
-    {
-      std::unique_lock lock(mutex);
-      filled.wait(lock, [&] { return ready[i] != 0; });
-      note = std::move(slots[i]);
-      if (failures[i]) problems.push_back(std::move(*failures[i]));
-      visiting = i + 1;
-    }
-    drained.notify_all();
-    if (note) visit(*note);
-  }
-  for (std::thread& t : threads) t.join();
+  ordered_parallel<Loaded>(
+      paths.size(), options.jobs, kWindow,
+      [&](std::size_t i) {
+        std::string error;
+        return read_and_parse(fs, paths[i], options, thread_buffer(), error);
+      },
+      [&](std::size_t, Loaded& loaded) {
+        if (loaded.failure) problems.push_back(std::move(*loaded.failure));
+        if (loaded.note) visit(*loaded.note);
+      });
 }
 
 KnowledgeBase load_knowledge_base(FileSystem& fs, const LoadOptions& options) {
   KnowledgeBase kb;
-  std::vector<std::string> paths = fs.list_notes(kb.diagnostics);
-  std::vector<std::optional<Note>> slots(paths.size());
-  std::vector<std::optional<Diagnostic>> failures(paths.size());
-
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    std::string text, error;  // one buffer per thread, reused for every note
-    for (std::size_t i; (i = next.fetch_add(1)) < paths.size();) {
-      if (!fs.read_into(paths[i], options.max_note_bytes, text, error)) {
-        failures[i] = Diagnostic{
-            paths[i], {}, Severity::error, "unreadable-file", "cannot read note: " + error};
-        continue;
-      }
-      slots[i] = parse_note(text, paths[i], options.parse);
+  const std::vector<std::string> paths = fs.list_notes(kb.diagnostics);
+  // Each note is parsed straight into its place; the ones that could not be read are dropped
+  // afterwards, keeping the order.
+  kb.notes.resize(paths.size());
+  std::vector<char> failed(paths.size(), 0);
+  std::vector<std::pair<std::size_t, Diagnostic>> failures;
+  std::mutex mutex;
+  parallel_for(paths.size(), options.jobs, [&](std::size_t i) {
+    std::string error;
+    Loaded loaded = read_and_parse(fs, paths[i], options, thread_buffer(), error);
+    if (loaded.note) kb.notes[i] = std::move(*loaded.note);
+    if (loaded.failure) {
+      std::lock_guard lock(mutex);
+      failed[i] = 1;
+      failures.emplace_back(i, std::move(*loaded.failure));
     }
-  };
-  unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-  jobs = static_cast<unsigned>(std::min<std::size_t>(jobs, std::max<std::size_t>(paths.size(), 1)));
-  std::vector<std::thread> threads;
-  for (unsigned t = 1; t < jobs; ++t) threads.emplace_back(work);
-  work();
-  for (std::thread& t : threads) t.join();
-
-  kb.notes.reserve(paths.size());
+  });
+  std::sort(failures.begin(), failures.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [i, d] : failures) kb.diagnostics.push_back(std::move(d));
+  std::size_t kept = 0;
   for (std::size_t i = 0; i < paths.size(); ++i) {
-    if (slots[i]) kb.notes.push_back(std::move(*slots[i]));
-    if (failures[i]) kb.diagnostics.push_back(std::move(*failures[i]));
+    if (failed[i]) continue;
+    if (kept != i) kb.notes[kept] = std::move(kb.notes[i]);
+    ++kept;
   }
+  kb.notes.resize(kept);
   return kb;
 }
 

@@ -1,0 +1,139 @@
+#pragma once
+// Running independent pieces of work on several threads while handing the results over in
+// order: what makes tkb's output identical whatever the number of threads.
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstddef>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace tkb {
+
+// The threads to use for `jobs` (0: one per core), never more than `items` (at least 1).
+inline unsigned thread_count(unsigned jobs, std::size_t items) {
+  unsigned n = jobs ? jobs : std::max(1u, std::thread::hardware_concurrency());
+  return static_cast<unsigned>(std::min<std::size_t>(n, std::max<std::size_t>(items, 1)));
+}
+
+// Call `produce(k)` for every k in [0, count) on `jobs` threads (0: one per core), and
+// `consume(k, result)` on the calling thread in increasing order of k. At most `window` results
+// wait to be consumed, so memory stays bounded whatever `count` is. The sequence of `consume`
+// calls does not depend on `jobs`. An exception from `produce` or `consume` stops the work
+// and is rethrown here once every thread has finished.
+template <typename T, typename Produce, typename Consume>
+void ordered_parallel(std::size_t count, unsigned jobs, std::size_t window, Produce&& produce,
+                      Consume&& consume) {
+  const unsigned threads = thread_count(jobs, count);
+  if (threads <= 1) {
+    for (std::size_t k = 0; k < count; ++k) {
+      T result = produce(k);
+      consume(k, result);
+    }
+    return;
+  }
+  window = std::max<std::size_t>(window, threads);
+  struct Slot {
+    std::optional<T> value;
+    std::exception_ptr error;
+    bool ready = false;
+  };
+  std::vector<Slot> ring(window);  // result k waits in ring[k % window]
+  std::mutex mutex;
+  std::condition_variable filled, drained;
+  std::size_t next = 0, consumed = 0;
+  bool stop = false;
+
+  auto work = [&] {
+    while (true) {
+      std::size_t k;
+      {
+        std::unique_lock lock(mutex);
+        drained.wait(lock, [&] { return stop || next >= count || next < consumed + window; });
+        if (stop || next >= count) return;
+        k = next++;
+      }
+      std::optional<T> value;
+      std::exception_ptr error;
+      try {
+        value.emplace(produce(k));
+      } catch (...) {
+        error = std::current_exception();
+      }
+      {
+        std::lock_guard lock(mutex);
+        Slot& slot = ring[k % window];
+        slot.value = std::move(value);
+        slot.error = error;
+        slot.ready = true;
+      }
+      filled.notify_all();
+    }
+  };
+  std::vector<std::thread> pool;
+  pool.reserve(threads);
+  for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
+
+  std::exception_ptr failure;
+  for (std::size_t k = 0; k < count && !failure; ++k) {
+    std::optional<T> value;
+    {
+      std::unique_lock lock(mutex);
+      Slot& slot = ring[k % window];
+      filled.wait(lock, [&] { return slot.ready; });
+      value = std::move(slot.value);
+      failure = slot.error;
+      slot = Slot{};
+      consumed = k + 1;
+    }
+    drained.notify_all();
+    if (failure) break;
+    try {
+      consume(k, *value);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  }
+  if (failure) {
+    std::lock_guard lock(mutex);
+    stop = true;
+  }
+  drained.notify_all();
+  for (std::thread& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+// Call `work(k)` for every k in [0, count) on `jobs` threads, in no particular order.
+template <typename Work>
+void parallel_for(std::size_t count, unsigned jobs, Work&& work) {
+  const unsigned threads = thread_count(jobs, count);
+  std::mutex mutex;
+  std::size_t next = 0;
+  std::exception_ptr failure;
+  auto run = [&] {
+    while (true) {
+      std::size_t k;
+      {
+        std::lock_guard lock(mutex);
+        if (failure || next >= count) return;
+        k = next++;
+      }
+      try {
+        work(k);
+      } catch (...) {
+        std::lock_guard lock(mutex);
+        if (!failure) failure = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(run);
+  run();
+  for (std::thread& t : pool) t.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+}  // namespace tkb
