@@ -1,6 +1,7 @@
 #pragma once
 // `tkb check`: the rules and running them.
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,31 @@ struct RuleInfo {
 // Every rule tkb knows, in the order `--list-rules` prints them.
 const std::vector<RuleInfo>& all_rules();
 const RuleInfo* find_rule(std::string_view name);
+
+// Checking a loaded knowledge base. The constructor resolves every link once, on `jobs`
+// threads (0: one per core), and counts what the knowledge-base rules need; findings() then
+// makes the findings of any run of notes, on any thread, so that a caller can make and print
+// them a few hundred notes at a time instead of holding them all.
+class CheckRun {
+ public:
+  CheckRun(const KnowledgeBase& kb, const Resolver& resolver, const CheckConfig& config = {},
+           unsigned jobs = 0);
+  ~CheckRun();
+  CheckRun(const CheckRun&) = delete;
+  CheckRun& operator=(const CheckRun&) = delete;
+
+  // The findings of notes [begin, end), as run_checks reports them, sorted with
+  // diagnostic_less; with them the loading problems (kb.diagnostics) whose paths sort among
+  // these notes; the range starting at 0 also takes those before every note, the one ending
+  // at note_count() those after. So the ranges of a partition of [0, note_count()), in order,
+  // give exactly run_checks' result. Safe to call from several threads at once.
+  std::vector<Diagnostic> findings(std::size_t begin, std::size_t end) const;
+  std::size_t note_count() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
 
 // All findings for the knowledge base: the parser's per-note diagnostics, the loader's, and
 // the knowledge-base-level rules, with the configured severities (rules set to off are

@@ -38,6 +38,7 @@ std::string format_diagnostic(const Diagnostic& d);
 // `s` with each ASCII control character written as an escape: `\n`, `\r`, `\t`, else
 // `\xNN`. Text output uses it so that a hostile file name or value cannot forge lines.
 std::string printable(std::string_view s);
+void append_printable(std::string& out, std::string_view s);  // printable(s), appended
 
 // Order by path, then offset, then rule: the order every command prints in.
 bool diagnostic_less(const Diagnostic& a, const Diagnostic& b);

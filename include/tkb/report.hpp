@@ -62,6 +62,8 @@ struct CheckSummary {
 };
 
 CheckSummary summarize(const std::vector<Diagnostic>& findings, std::size_t notes);
+// Add `findings` to the counts of `s` (for findings that come in batches).
+void count_findings(CheckSummary& s, const std::vector<Diagnostic>& findings);
 
 // `checked N notes: ...`, then a table of rules and one of missing targets (see README).
 void write_summary_text(std::ostream& out, const CheckSummary& s);

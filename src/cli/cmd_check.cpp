@@ -12,6 +12,7 @@
 #include "context.hpp"
 #include "log.hpp"
 #include "tkb/error.hpp"
+#include "tkb/parallel.hpp"
 #include "tkb/report.hpp"
 #include "tkb/sarif.hpp"
 #include "tkb/text.hpp"
@@ -108,34 +109,40 @@ std::string_view severity_colour(Severity s) {
   return "1";
 }
 
-void write_text(std::ostream& out, const std::vector<Diagnostic>& findings, const Loaded& loaded,
-                bool context, const Style& style) {
-  std::unique_ptr<Sources> sources;
-  if (context) sources = std::make_unique<Sources>(loaded.root);
-  // Flushed in chunks: a large knowledge base has tens of megabytes of findings.
-  std::string buffer;
+// Findings as text lines, appended to `out`; with `sources`, each followed by its source line
+// and a caret.
+void render_text(std::string& out, const std::vector<Diagnostic>& findings, const Style& style,
+                 Sources* sources) {
   for (const Diagnostic& d : findings) {
-    if (buffer.size() > (1u << 16)) {
-      out << buffer;
-      buffer.clear();
+    if (style.on) out += "\033[1m";
+    if (d.path.empty()) {
+      out += "tkb:";
+    } else {
+      append_printable(out, d.path);
+      out += ':';
+      out += std::to_string(d.pos.line);
+      out += ':';
+      out += std::to_string(d.pos.column);
+      out += ':';
     }
-    std::string where = d.path.empty() ? std::string("tkb:")
-                                       : printable(d.path) + ":" + std::to_string(d.pos.line) +
-                                             ":" + std::to_string(d.pos.column) + ":";
-    buffer += style.wrap("1", where) + " " +
-              style.wrap(severity_colour(d.severity), std::string(to_string(d.severity)) + ":") +
-              " " + printable(d.message) + " [" + d.rule + "]\n";  // one line each
+    out += style.on ? "\033[0m " : " ";
+    std::string severity = std::string(to_string(d.severity)) + ":";
+    out += style.on ? style.wrap(severity_colour(d.severity), severity) : severity;
+    out += ' ';
+    append_printable(out, d.message);
+    out += " [";
+    out += d.rule;
+    out += "]\n";  // one line each
     if (!sources) continue;
     if (auto line = sources->line(d.path, d.pos.line)) {
       SourceExcerpt e = source_excerpt(*line, d.pos.column);
       std::string number = std::to_string(d.pos.line);
       if (number.size() < 5) number.insert(0, 5 - number.size(), ' ');
-      buffer += style.wrap("1;34", number + " |") + (e.text.empty() ? "" : " ") + e.text + "\n";
-      buffer += style.wrap("1;34", std::string(number.size(), ' ') + " |") + " " + e.caret +
-                style.wrap("1;32", "^") + "\n";
+      out += style.wrap("1;34", number + " |") + (e.text.empty() ? "" : " ") + e.text + "\n";
+      out += style.wrap("1;34", std::string(number.size(), ' ') + " |") + " " + e.caret +
+             style.wrap("1;32", "^") + "\n";
     }
   }
-  out << buffer;
 }
 
 int list_rules(Context& ctx, const CheckOptions& o) {
@@ -184,21 +191,71 @@ int run_check(Context& ctx, const CheckOptions& o) {
   for (auto& [id, seconds] : durations) config.durations[id] = seconds;
   filter.paths = note_globs(loaded, o.paths);
 
-  std::vector<Diagnostic> findings =
-      filter_findings(run_checks(loaded.kb, *loaded.resolver, config), filter);
-
   auto any_glob = [](const std::vector<std::string>& globs, const std::string& path) {
     return std::any_of(globs.begin(), globs.end(),
                        [&](const std::string& g) { return glob_match(g, path); });
   };
-  std::size_t checked = 0;
+  CheckSummary summary;
   for (const Note& n : loaded.kb.notes) {
     if ((filter.paths.empty() || any_glob(filter.paths, n.path)) &&
         !any_glob(config.ignore, n.path)) {
-      ++checked;
+      ++summary.notes;
     }
   }
-  CheckSummary summary = summarize(findings, checked);
+
+  const bool terminal = stdout_is_terminal();
+  const char* no_color = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  Style style;
+  style.on = o.color == "always" || (o.color == "auto" && terminal && !(no_color && *no_color) &&
+                                     !(term && std::string_view(term) == "dumb"));
+  const bool text = !o.summary && o.format == "text";
+  std::unique_ptr<Sources> sources;
+  if (text && (o.context || (!o.no_context && terminal))) {
+    sources = std::make_unique<Sources>(loaded.root);
+  }
+  std::unique_ptr<RecordWriter> json;
+  if (!o.summary && o.format == "json") {
+    json = make_json_writer(ctx.out, {"path", "line", "column", "severity", "rule", "message"});
+  }
+  std::vector<Diagnostic> for_tools;  // SARIF and GitHub annotations: written at the end
+
+  // Findings are made a few hundred notes at a time on every core (and, as text, formatted
+  // there too), then written in order: a large knowledge base never holds them all.
+  CheckRun run(loaded.kb, *loaded.resolver, config, ctx.global.jobs);
+  constexpr std::size_t kNotesPerBatch = 256;
+  struct Batch {
+    std::vector<Diagnostic> findings;
+    std::string text;
+  };
+  const std::size_t notes = run.note_count();
+  const std::size_t batches =
+      std::max<std::size_t>(1, (notes + kNotesPerBatch - 1) / kNotesPerBatch);
+  ordered_parallel<Batch>(
+      batches, ctx.global.jobs, 8,
+      [&](std::size_t k) {
+        Batch b;
+        b.findings =
+            filter_findings(run.findings(k * kNotesPerBatch, (k + 1) * kNotesPerBatch), filter);
+        if (text && !sources) render_text(b.text, b.findings, style, nullptr);
+        return b;
+      },
+      [&](std::size_t, Batch& b) {
+        count_findings(summary, b.findings);
+        if (o.summary) return;
+        if (text && sources) render_text(b.text, b.findings, style, sources.get());
+        if (text) {
+          ctx.out << b.text;
+        } else if (json) {
+          for (const Diagnostic& d : b.findings) {
+            json->row({d.path, static_cast<std::int64_t>(d.pos.line),
+                       static_cast<std::int64_t>(d.pos.column), std::string(to_string(d.severity)),
+                       d.rule, d.message});
+          }
+        } else {
+          std::move(b.findings.begin(), b.findings.end(), std::back_inserter(for_tools));
+        }
+      });
   log::info(summary_line(summary, true));
 
   if (o.summary) {
@@ -221,31 +278,16 @@ int run_check(Context& ctx, const CheckOptions& o) {
     } else {
       write_summary_text(ctx.out, summary);
     }
-  } else if (o.format == "json") {
-    auto w = make_json_writer(ctx.out, {"path", "line", "column", "severity", "rule", "message"});
-    for (const Diagnostic& d : findings) {
-      w->row({d.path, static_cast<std::int64_t>(d.pos.line),
-              static_cast<std::int64_t>(d.pos.column), std::string(to_string(d.severity)), d.rule,
-              d.message});
-    }
-    w->finish();
+  } else if (json) {
+    json->finish();
   } else if (o.format == "sarif" || o.format == "github") {
-    std::vector<Diagnostic> shown = findings;
-    prepare_for_tools(shown, loaded);
+    prepare_for_tools(for_tools, loaded);
     if (o.format == "sarif") {
-      write_sarif(ctx.out, shown, kVersion);
+      write_sarif(ctx.out, for_tools, kVersion);
     } else {
-      write_github(ctx.out, shown);
+      write_github(ctx.out, for_tools);
     }
   } else {
-    const bool terminal = stdout_is_terminal();
-    const char* no_color = std::getenv("NO_COLOR");
-    const char* term = std::getenv("TERM");
-    Style style;
-    style.on = o.color == "always" || (o.color == "auto" && terminal && !(no_color && *no_color) &&
-                                       !(term && std::string_view(term) == "dumb"));
-    const bool context = o.context || (!o.no_context && terminal);
-    write_text(ctx.out, findings, loaded, context, style);
     ctx.out << summary_line(summary, true) << '\n';
   }
   ctx.out.flush();

@@ -7,9 +7,9 @@
 #include <iterator>
 #include <map>
 #include <set>
-#include <thread>
 #include <unordered_map>
 
+#include "tkb/parallel.hpp"
 #include "tkb/scan.hpp"
 #include "tkb/text.hpp"
 #include "tkb/timestamp.hpp"
@@ -179,31 +179,65 @@ std::string join(const std::vector<std::string>& v) {
   return out;
 }
 
+// A link's resolution as check keeps it, one per link of the knowledge base.
+struct Resolved {
+  int note = -1;
+  MatchRule rule = MatchRule::none;
+  bool ambiguous = false;
+};
+
 class Checker {
  public:
-  Checker(const KnowledgeBase& kb, const Resolver& resolver, const CheckConfig& config)
+  Checker(const KnowledgeBase& kb, const Resolver& resolver, const CheckConfig& config,
+          unsigned jobs)
       : m_kb(kb),
         m_resolver(resolver),
         m_config(config),
         m_incoming(kb.notes.size()),
         m_listed(kb.notes.size()),
-        m_index_page(kb.notes.size(), -1) {
+        m_index_page(kb.notes.size(), -1),
+        m_link_begin(kb.notes.size() + 1, 0) {
+    const std::size_t n = kb.notes.size();
     std::unordered_map<std::string_view, int> index_of_folder;
-    m_names.resize(kb.notes.size());
-    for (int i = 0; i < static_cast<int>(kb.notes.size()); ++i) {
-      const Note& n = kb.notes[i];
-      std::string stem = loose_key(n.id);
-      m_names[static_cast<std::size_t>(i)].push_back({stem, Letters(stem)});
-      if (std::string title = loose_key(n.title); !title.empty() && title != stem) {
-        m_names[static_cast<std::size_t>(i)].push_back({title, Letters(title)});
+    m_names.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const Note& note = kb.notes[i];
+      m_folder_notes[note.folder].push_back(static_cast<int>(i));
+      if (!note.folder.empty() && is_index_page(note)) {
+        index_of_folder.emplace(note.folder, static_cast<int>(i));
       }
-      m_folder_notes[n.folder].push_back(i);
-      if (!n.folder.empty() && is_index_page(n)) index_of_folder.emplace(n.folder, i);
+      m_by_stem[note.id].push_back(static_cast<int>(i));
+      m_by_lower_path[to_lower_ascii(note.path)].push_back(static_cast<int>(i));
+      m_link_begin[i + 1] = m_link_begin[i] + note.links.size();
     }
-    for (int i = 0; i < static_cast<int>(kb.notes.size()); ++i) {
+    for (std::size_t i = 0; i < n; ++i) {
       auto it = index_of_folder.find(kb.notes[i].folder);
       if (it != index_of_folder.end()) m_index_page[i] = it->second;
     }
+    // Every link resolved once, on every core: the knowledge-base rules need all incoming
+    // links counted before any note's findings are made.
+    m_resolved.resize(m_link_begin[n]);
+    constexpr std::size_t kChunk = 256;
+    parallel_for((n + kChunk - 1) / kChunk, jobs, [&](std::size_t chunk) {
+      for (std::size_t i = chunk * kChunk; i < std::min(n, (chunk + 1) * kChunk); ++i) {
+        const Note& note = kb.notes[i];
+        std::string stem = loose_key(note.id);
+        m_names[i].push_back({stem, Letters(stem)});
+        if (std::string title = loose_key(note.title); !title.empty() && title != stem) {
+          m_names[i].push_back({title, Letters(title)});
+        }
+        for (std::size_t k = 0; k < note.links.size(); ++k) {
+          Resolution r = resolver.resolve_link(note.links[k], static_cast<int>(i));
+          m_resolved[m_link_begin[i] + k] = {r.note, r.rule, r.ambiguous()};
+          if (r.note >= 0 && static_cast<std::size_t>(r.note) != i) {
+            m_incoming[r.note].fetch_add(1, std::memory_order_relaxed);
+            if (m_index_page[r.note] == static_cast<int>(i)) {
+              m_listed[r.note].store(true, std::memory_order_relaxed);
+            }
+          }
+        }
+      }
+    });
   }
 
   // Pass 1, for any note on any thread: everything that concerns one note and its links.
@@ -235,7 +269,9 @@ class Checker {
         }
       }
     }
-    for (const WikiLink& l : n.links) check_link(i, l, add, suggestion_cache);
+    for (std::size_t k = 0; k < n.links.size(); ++k) {
+      check_link(i, n.links[k], m_resolved[m_link_begin[i] + k], add, suggestion_cache);
+    }
     if (!n.wrapped_in_fence) {
       for (const WikiLink& l : n.code_links) {
         add(l.pos, "link-in-code",
@@ -244,44 +280,33 @@ class Checker {
     }
   }
 
-  // Pass 2, after every note's links were counted.
-  void check_knowledge_base(std::vector<std::vector<Diagnostic>>& per_note) {
-    std::unordered_map<std::string_view, std::vector<int>> by_stem;
-    std::unordered_map<std::string, std::vector<int>> by_lower_path;
-    for (int i = 0; i < static_cast<int>(m_kb.notes.size()); ++i) {
-      by_stem[m_kb.notes[i].id].push_back(i);
-      by_lower_path[to_lower_ascii(m_kb.notes[i].path)].push_back(i);
+  // The knowledge-base rules for note i: names shared with other notes, links to it.
+  void check_in_knowledge_base(int i, std::vector<Diagnostic>& out) const {
+    const Note& n = m_kb.notes[i];
+    if (is_binary(n)) return;
+    auto add = [&](const char* rule, std::string message) {
+      out.push_back({n.path, {}, find_rule(rule)->severity, rule, std::move(message)});
+    };
+    auto others = [&](const std::vector<int>& same) {
+      std::vector<std::string> paths;
+      for (int j : same) {
+        if (j != i) paths.push_back(m_kb.notes[j].path);
+      }
+      return join(paths);
+    };
+    if (const auto& same_stem = m_by_stem.at(n.id); same_stem.size() > 1) {
+      add("duplicate-stem", "the file name " + n.id + ".md is also used by " + others(same_stem) +
+                                ": a link by name reaches only one of them");
     }
-    for (int i = 0; i < static_cast<int>(m_kb.notes.size()); ++i) {
-      const Note& n = m_kb.notes[i];
-      if (is_binary(n)) continue;
-      auto add = [&](const char* rule, std::string message) {
-        per_note[i].push_back({n.path, {}, find_rule(rule)->severity, rule, std::move(message)});
-      };
-      const auto& same_stem = by_stem[n.id];
-      if (same_stem.size() > 1) {
-        std::vector<std::string> others;
-        for (int j : same_stem) {
-          if (j != i) others.push_back(m_kb.notes[j].path);
-        }
-        add("duplicate-stem", "the file name " + n.id + ".md is also used by " + join(others) +
-                                  ": a link by name reaches only one of them");
-      }
-      const auto& same_case = by_lower_path[to_lower_ascii(n.path)];
-      if (same_case.size() > 1) {
-        std::vector<std::string> others;
-        for (int j : same_case) {
-          if (j != i) others.push_back(m_kb.notes[j].path);
-        }
-        add("case-collision", "the path differs only by letter case from " + join(others) +
-                                  ": they collide on macOS and Windows");
-      }
-      if (is_index_page(n)) continue;
-      if (m_incoming[i].load() == 0) add("orphan-note", "no other note links to this note");
-      if (m_index_page[i] >= 0 && !m_listed[i].load()) {
-        add("unlinked-from-channel", "the channel index page " + m_kb.notes[m_index_page[i]].path +
-                                         " does not list this note");
-      }
+    if (const auto& same_case = m_by_lower_path.at(to_lower_ascii(n.path)); same_case.size() > 1) {
+      add("case-collision", "the path differs only by letter case from " + others(same_case) +
+                                ": they collide on macOS and Windows");
+    }
+    if (is_index_page(n)) return;
+    if (m_incoming[i].load() == 0) add("orphan-note", "no other note links to this note");
+    if (m_index_page[i] >= 0 && !m_listed[i].load()) {
+      add("unlinked-from-channel", "the channel index page " + m_kb.notes[m_index_page[i]].path +
+                                       " does not list this note");
     }
   }
 
@@ -332,15 +357,15 @@ class Checker {
   }
 
   template <typename Add>
-  void check_link(int i, const WikiLink& l, const Add& add,
+  void check_link(int i, const WikiLink& l, const Resolved& resolved, const Add& add,
                   std::unordered_map<std::string, std::string>& cache) {
     const Note& n = m_kb.notes[i];
-    Resolution r = m_resolver.resolve_link(l, i);
     if (l.target.empty() && l.fragment.empty()) {
       add(l.pos, "empty-link", "link " + std::string(l.raw) + " has no target");
       return;
     }
-    if (r.ambiguous()) {
+    if (resolved.ambiguous) {
+      Resolution r = m_resolver.resolve_link(l, i);  // again, for its candidates: rare
       std::vector<std::string> paths;
       for (int c : r.candidates) paths.push_back(m_kb.notes[c].path);
       add(l.pos, "ambiguous-link",
@@ -349,7 +374,7 @@ class Checker {
               "), none of them alone in this note's folder");
       return;
     }
-    if (!r.resolved()) {
+    if (resolved.note < 0) {
       if (time_shaped(l.target)) {
         add(l.pos, "timestamp-as-link",
             std::string(l.raw) +
@@ -364,19 +389,17 @@ class Checker {
           "link target \"" + std::string(l.target) + "\" matches no note" + it->second);
       return;
     }
-    const Note& target = m_kb.notes[r.note];
-    if (r.note != i) {
-      m_incoming[r.note].fetch_add(1, std::memory_order_relaxed);
-      if (m_index_page[r.note] == i) m_listed[r.note].store(true, std::memory_order_relaxed);
-    } else if (r.rule != MatchRule::self && l.fragment.empty()) {
+    const Note& target = m_kb.notes[resolved.note];
+    const MatchRule rule = resolved.rule;
+    if (resolved.note == i && rule != MatchRule::self && l.fragment.empty()) {
       add(l.pos, "self-link", "link " + std::string(l.raw) + " points to the note itself");
     }
-    if (r.rule == MatchRule::stem_ci || r.rule == MatchRule::slug || r.rule == MatchRule::loose) {
+    if (rule == MatchRule::stem_ci || rule == MatchRule::slug || rule == MatchRule::loose) {
       add(l.pos, "non-canonical-link",
           "link target \"" + std::string(l.target) + "\" reaches " + target.path + " only by " +
-              (r.rule == MatchRule::stem_ci ? "ignoring case"
-               : r.rule == MatchRule::slug  ? "the file-name rule"
-                                            : "ignoring case and punctuation") +
+              (rule == MatchRule::stem_ci ? "ignoring case"
+               : rule == MatchRule::slug  ? "the file-name rule"
+                                          : "ignoring case and punctuation") +
               "; its exact name is [[" + target.id + "]]");
     }
     if (!l.fragment.empty() && l.fragment[0] == '^') {
@@ -456,60 +479,79 @@ class Checker {
   const KnowledgeBase& m_kb;
   const Resolver& m_resolver;
   const CheckConfig& m_config;
+  std::unordered_map<std::string_view, std::vector<int>> m_by_stem;
+  std::unordered_map<std::string, std::vector<int>> m_by_lower_path;
   std::vector<std::vector<NameKey>> m_names;           // loose keys of each note's stem and title
   std::vector<std::atomic<std::uint32_t>> m_incoming;  // links from other notes
   std::vector<std::atomic<bool>> m_listed;             // linked from its channel index
   std::vector<int> m_index_page;                       // the index page of the note's folder
   std::unordered_map<std::string, std::vector<int>> m_folder_notes;
+  std::vector<std::size_t> m_link_begin;  // note i's links are m_resolved[m_link_begin[i]...]
+  std::vector<Resolved> m_resolved;
 };
 
 }  // namespace
 
-std::vector<Diagnostic> run_checks(const KnowledgeBase& kb, const Resolver& resolver,
-                                   const CheckConfig& config) {
-  Checker checker(kb, resolver, config);
-  // Notes are checked on every core; each note's findings land in its own slot, so the
-  // result does not depend on the number of threads.
-  std::vector<std::vector<Diagnostic>> per_note(kb.notes.size());
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    std::unordered_map<std::string, std::string> suggestion_cache;  // one per thread
-    for (std::size_t i; (i = next.fetch_add(1)) < kb.notes.size();) {
-      checker.check_note(static_cast<int>(i), per_note[i], suggestion_cache);
-    }
-  };
-  unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
-  std::vector<std::thread> threads;
-  for (unsigned t = 1; t < jobs && kb.notes.size() > 256; ++t) threads.emplace_back(work);
-  work();
-  for (std::thread& t : threads) t.join();
-  checker.check_knowledge_base(per_note);
+struct CheckRun::Impl {
+  Impl(const KnowledgeBase& kb_, const Resolver& resolver, const CheckConfig& config_,
+       unsigned jobs)
+      : kb(kb_), config(config_), checker(kb_, resolver, config_, jobs) {}
+  const KnowledgeBase& kb;
+  const CheckConfig& config;
+  Checker checker;
 
-  // One pass from the per-note slots into the result: suppressions, configured severities and
-  // ignore globs applied on the way, no intermediate copies.
-  auto keep = [&](Diagnostic& d) {
+  // Configured severities and ignore globs; false when the finding is dropped.
+  bool keep(Diagnostic& d) const {
     if (auto it = config.severity.find(d.rule); it != config.severity.end()) {
       if (!it->second) return false;  // rule switched off
       d.severity = *it->second;
     }
     return std::none_of(config.ignore.begin(), config.ignore.end(),
                         [&](const std::string& g) { return glob_match(g, d.path); });
-  };
-  std::size_t total = kb.diagnostics.size();
-  for (const auto& list : per_note) total += list.size();
-  std::vector<Diagnostic> kept;
-  kept.reserve(total);
-  for (Diagnostic d : kb.diagnostics) {
-    if (keep(d)) kept.push_back(std::move(d));
   }
-  for (std::size_t i = 0; i < kb.notes.size(); ++i) {
-    for (Diagnostic& d : per_note[i]) {
-      if (!suppressed(kb.notes[i], d) && keep(d)) kept.push_back(std::move(d));
+};
+
+CheckRun::CheckRun(const KnowledgeBase& kb, const Resolver& resolver, const CheckConfig& config,
+                   unsigned jobs)
+    : m_impl(std::make_unique<Impl>(kb, resolver, config, jobs)) {}
+
+CheckRun::~CheckRun() = default;
+
+std::size_t CheckRun::note_count() const {
+  return m_impl->kb.notes.size();
+}
+
+std::vector<Diagnostic> CheckRun::findings(std::size_t begin, std::size_t end) const {
+  const KnowledgeBase& kb = m_impl->kb;
+  end = std::min(end, kb.notes.size());
+  std::vector<Diagnostic> out;
+  std::vector<Diagnostic> note;
+  std::unordered_map<std::string, std::string> suggestion_cache;
+  for (std::size_t i = begin; i < end; ++i) {
+    note.clear();
+    m_impl->checker.check_note(static_cast<int>(i), note, suggestion_cache);
+    m_impl->checker.check_in_knowledge_base(static_cast<int>(i), note);
+    for (Diagnostic& d : note) {
+      if (!suppressed(kb.notes[i], d) && m_impl->keep(d)) out.push_back(std::move(d));
     }
-    std::vector<Diagnostic>().swap(per_note[i]);
   }
-  std::sort(kept.begin(), kept.end(), diagnostic_less);
-  return kept;
+  // The problems met loading files that are not notes, where their paths sort among these
+  // notes: the first range also takes those before every note, the last those after.
+  for (const Diagnostic& d : kb.diagnostics) {
+    bool after_begin = begin == 0 || (begin < kb.notes.size() && kb.notes[begin].path <= d.path);
+    bool before_end = end >= kb.notes.size() || d.path < kb.notes[end].path;
+    if (after_begin && before_end) {
+      Diagnostic copy = d;
+      if (m_impl->keep(copy)) out.push_back(std::move(copy));
+    }
+  }
+  std::sort(out.begin(), out.end(), diagnostic_less);
+  return out;
+}
+
+std::vector<Diagnostic> run_checks(const KnowledgeBase& kb, const Resolver& resolver,
+                                   const CheckConfig& config) {
+  return CheckRun(kb, resolver, config).findings(0, kb.notes.size());
 }
 
 std::vector<MissingTarget> missing_targets(const KnowledgeBase& kb, const Resolver& resolver,

@@ -16,14 +16,15 @@ std::string_view to_string(Severity s) {
   return "error";
 }
 
-std::string printable(std::string_view s) {
+void append_printable(std::string& out, std::string_view s) {
   auto control = [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; };
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    if (!control(c)) {
-      out += c;
-    } else if (c == '\n') {
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t run = i;
+    while (run < s.size() && !control(s[run])) ++run;
+    out.append(s.substr(i, run - i));  // the common case: the whole text at once
+    if (run == s.size()) break;
+    char c = s[run];
+    if (c == '\n') {
       out += "\\n";
     } else if (c == '\r') {
       out += "\\r";
@@ -35,7 +36,14 @@ std::string printable(std::string_view s) {
       out += kHex[static_cast<unsigned char>(c) >> 4];
       out += kHex[static_cast<unsigned char>(c) & 0xF];
     }
+    i = run + 1;
   }
+}
+
+std::string printable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  append_printable(out, s);
   return out;
 }
 

@@ -255,14 +255,18 @@ void write_github(std::ostream& out, const std::vector<Diagnostic>& findings) {
 
 // ---- Summary --------------------------------------------------------------------------------
 
-CheckSummary summarize(const std::vector<Diagnostic>& findings, std::size_t notes) {
-  CheckSummary s;
-  s.notes = notes;
+void count_findings(CheckSummary& s, const std::vector<Diagnostic>& findings) {
   for (const Diagnostic& d : findings) {
     auto k = static_cast<std::size_t>(d.severity);
     ++s.totals[k];
     ++s.rules[d.rule][k];
   }
+}
+
+CheckSummary summarize(const std::vector<Diagnostic>& findings, std::size_t notes) {
+  CheckSummary s;
+  s.notes = notes;
+  count_findings(s, findings);
   return s;
 }
 
