@@ -1,6 +1,7 @@
 // tkb check: findings as text (with source lines and colour), JSON, SARIF or GitHub
 // annotations, or a summary; exit 1 when an error (with --strict: a warning) remains.
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -222,7 +223,10 @@ int run_check(Context& ctx, const CheckOptions& o) {
 
   // Findings are made a few hundred notes at a time on every core (and, as text, formatted
   // there too), then written in order: a large knowledge base never holds them all.
+  auto start = std::chrono::steady_clock::now();
   CheckRun run(loaded.kb, *loaded.resolver, config, ctx.global.jobs);
+  log::debug("resolved every link in " + log::elapsed_ms(start));
+  start = std::chrono::steady_clock::now();
   constexpr std::size_t kNotesPerBatch = 256;
   struct Batch {
     std::vector<Diagnostic> findings;
@@ -256,6 +260,7 @@ int run_check(Context& ctx, const CheckOptions& o) {
           std::move(b.findings.begin(), b.findings.end(), std::back_inserter(for_tools));
         }
       });
+  log::debug("made and wrote the findings in " + log::elapsed_ms(start));
   log::info(summary_line(summary, true));
 
   if (o.summary) {
