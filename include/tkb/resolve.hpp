@@ -37,6 +37,46 @@ struct Resolution {
   bool ambiguous() const { return note < 0 && candidates.size() > 1; }
 };
 
+// Names to the notes that carry them, for resolution: an open-addressing table of 64-bit
+// hashes over flat arrays of keys and note numbers. A lookup that misses (most of them: the
+// rules are tried in turn) touches one slot; std::unordered_map chased two or three pointers.
+class NameIndex {
+ public:
+  // Building: keys come with ascending note numbers (a note adding a key twice is kept once).
+  void add(std::string_view key, int note);
+  // Lay the note lists out flat; find() and for_each() work only after this.
+  void finish();
+  // The notes named `key`, ascending; empty when none.
+  std::span<const int> find(std::string_view key) const;
+  template <typename Visit>
+  void for_each(Visit&& visit) const {  // visit(std::string_view key, std::span<const int>)
+    for (const Entry& e : m_entries) visit(key_of(e), notes_of(e));
+  }
+
+ private:
+  struct Entry {
+    std::uint64_t hash;
+    std::uint32_t key_begin, key_size;      // in m_keys
+    std::uint32_t notes_begin, notes_size;  // in m_notes, after finish()
+    int first_note, last_note;              // while building
+  };
+  std::string_view key_of(const Entry& e) const {
+    return std::string_view(m_keys).substr(e.key_begin, e.key_size);
+  }
+  std::span<const int> notes_of(const Entry& e) const {
+    return std::span<const int>(m_notes).subspan(e.notes_begin, e.notes_size);
+  }
+  std::size_t slot_of(std::uint64_t hash, std::string_view key) const;  // its slot or an empty one
+  void grow();
+
+  std::string m_keys;
+  std::vector<Entry> m_entries;
+  std::vector<std::uint32_t> m_slots;  // entry number + 1; 0: empty. A power of two in size
+  std::vector<int> m_notes;
+  std::vector<std::pair<std::uint32_t, int>> m_more;  // while building: (entry, note) beyond
+                                                      // each entry's first
+};
+
 class Resolver {
  public:
   explicit Resolver(const KnowledgeBase& kb);
@@ -52,12 +92,7 @@ class Resolver {
   std::vector<std::string> suggest(std::string_view target, std::size_t n = 3) const;
 
  private:
-  // Looked up by string_view without building a std::string.
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  using Index = std::unordered_map<std::string, std::vector<int>, Hash, std::equal_to<>>;
+  using Index = NameIndex;
   const KnowledgeBase& m_kb;
   std::vector<int> m_identity;  // 0..n-1: the candidates of a self link
   Index m_path, m_stem, m_stem_ci, m_loose, m_alias;

@@ -30,11 +30,8 @@ std::string_view to_string(MatchRule r) {
 
 namespace {
 
-template <typename Index>
-void add(Index& index, std::string key, int note) {
-  if (key.empty()) return;
-  std::vector<int>& v = index[std::move(key)];
-  if (v.empty() || v.back() != note) v.push_back(note);
+void add(NameIndex& index, std::string_view key, int note) {
+  if (!key.empty()) index.add(key, note);
 }
 
 // Normalise a path-like target against the root: drop `.`, resolve `..`, refuse to leave the
@@ -69,13 +66,77 @@ std::string_view without_md(std::string_view s) {
 
 }  // namespace
 
+void NameIndex::add(std::string_view key, int note) {
+  if (m_slots.empty() || (m_entries.size() + 1) * 2 > m_slots.size()) grow();
+  const std::uint64_t hash = std::hash<std::string_view>{}(key);
+  const std::size_t slot = slot_of(hash, key);
+  if (m_slots[slot] == 0) {
+    m_entries.push_back({hash, static_cast<std::uint32_t>(m_keys.size()),
+                         static_cast<std::uint32_t>(key.size()), 0, 0, note, note});
+    m_keys.append(key);
+    m_slots[slot] = static_cast<std::uint32_t>(m_entries.size());
+    return;
+  }
+  Entry& e = m_entries[m_slots[slot] - 1];
+  if (e.last_note == note) return;
+  e.last_note = note;
+  m_more.emplace_back(m_slots[slot] - 1, note);
+}
+
+std::size_t NameIndex::slot_of(std::uint64_t hash, std::string_view key) const {
+  const std::size_t mask = m_slots.size() - 1;
+  for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+    const std::uint32_t at = m_slots[i];
+    if (at == 0) return i;
+    const Entry& e = m_entries[at - 1];
+    if (e.hash == hash && key_of(e) == key) return i;
+  }
+}
+
+void NameIndex::grow() {
+  std::vector<std::uint32_t> slots(std::max<std::size_t>(64, m_slots.size() * 2), 0);
+  const std::size_t mask = slots.size() - 1;
+  for (std::size_t k = 0; k < m_entries.size(); ++k) {
+    std::size_t i = m_entries[k].hash & mask;
+    while (slots[i] != 0) i = (i + 1) & mask;
+    slots[i] = static_cast<std::uint32_t>(k + 1);
+  }
+  m_slots = std::move(slots);
+}
+
+void NameIndex::finish() {
+  // Each entry's notes: its first, then the others in the order they came (ascending).
+  std::vector<std::uint32_t> extra(m_entries.size() + 1, 0);
+  for (const auto& [entry, note] : m_more) ++extra[entry + 1];
+  std::uint32_t at = 0;
+  for (std::size_t k = 0; k < m_entries.size(); ++k) {
+    m_entries[k].notes_begin = at;
+    m_entries[k].notes_size = 1 + extra[k + 1];
+    at += m_entries[k].notes_size;
+  }
+  m_notes.assign(at, 0);
+  std::vector<std::uint32_t> fill(m_entries.size());
+  for (std::size_t k = 0; k < m_entries.size(); ++k) {
+    m_notes[m_entries[k].notes_begin] = m_entries[k].first_note;
+    fill[k] = m_entries[k].notes_begin + 1;
+  }
+  for (const auto& [entry, note] : m_more) m_notes[fill[entry]++] = note;
+  std::vector<std::pair<std::uint32_t, int>>().swap(m_more);
+}
+
+std::span<const int> NameIndex::find(std::string_view key) const {
+  if (m_slots.empty()) return {};
+  const std::uint32_t at = m_slots[slot_of(std::hash<std::string_view>{}(key), key)];
+  if (at == 0) return {};
+  return notes_of(m_entries[at - 1]);
+}
+
 Resolver::Resolver(const KnowledgeBase& kb) : m_kb(kb) {
-  for (Index* index : {&m_path, &m_stem, &m_stem_ci, &m_loose}) index->reserve(kb.notes.size() * 2);
   m_identity.resize(kb.notes.size());
   for (int i = 0; i < static_cast<int>(kb.notes.size()); ++i) {
     m_identity[i] = i;
     const Note& n = kb.notes[i];
-    add(m_path, std::string(without_md(n.path)), i);  // notes come in order: lists stay sorted
+    add(m_path, without_md(n.path), i);  // notes come in order: lists stay sorted
     add(m_stem, n.id, i);
     add(m_stem_ci, to_lower_ascii(n.id), i);
     add(m_loose, loose_key(n.id), i);
@@ -83,6 +144,7 @@ Resolver::Resolver(const KnowledgeBase& kb) : m_kb(kb) {
       add(m_loose, loose_key(n.title), i);
     for (const std::string& a : n.aliases) add(m_alias, to_lower_ascii(trim(a)), i);
   }
+  for (NameIndex* index : {&m_path, &m_stem, &m_stem_ci, &m_loose, &m_alias}) index->finish();
 }
 
 Resolution Resolver::resolve(std::string_view raw_target, int from) const {
@@ -97,10 +159,10 @@ Resolution Resolver::resolve(std::string_view raw_target, int from) const {
     return r;
   }
   auto lookup = [&](const Index& index, std::string_view key, MatchRule rule) {
-    auto it = index.find(key);
-    if (it == index.end()) return false;
+    std::span<const int> notes = index.find(key);
+    if (notes.empty()) return false;
     r.rule = rule;
-    r.candidates = it->second;
+    r.candidates = notes;
     return true;
   };
   bool found = false;
@@ -140,11 +202,11 @@ std::vector<std::string> Resolver::suggest(std::string_view target, std::size_t 
   if (key.empty() || n == 0) return {};
   std::size_t max = std::max<std::size_t>(2, key.size() / 3);
   std::vector<std::pair<std::size_t, int>> best;  // (distance, note)
-  for (const auto& [k, notes] : m_loose) {
+  m_loose.for_each([&](std::string_view k, std::span<const int> notes) {
     std::size_t d = edit_distance(key, k, max);
-    if (d > max) continue;
+    if (d > max) return;
     for (int note : notes) best.emplace_back(d, note);
-  }
+  });
   std::sort(best.begin(), best.end(), [&](const auto& a, const auto& b) {
     return a.first != b.first ? a.first < b.first
                               : m_kb.notes[a.second].path < m_kb.notes[b.second].path;
