@@ -71,7 +71,8 @@ class NameIndex {
 
   std::string m_keys;
   std::vector<Entry> m_entries;
-  std::vector<std::uint32_t> m_slots;  // entry number + 1; 0: empty. A power of two in size
+  std::vector<std::uint64_t> m_slots;  // hash's upper half, entry number + 1; 0: empty.
+                                       // A power of two in size
   std::vector<int> m_notes;
   std::vector<std::pair<std::uint32_t, int>> m_more;  // while building: (entry, note) beyond
                                                       // each entry's first

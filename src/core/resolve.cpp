@@ -66,6 +66,16 @@ std::string_view without_md(std::string_view s) {
 
 }  // namespace
 
+namespace {
+
+// A slot holds the upper half of its key's hash beside the entry number, so that a lookup
+// that misses rarely reads an entry.
+constexpr std::uint64_t slot_value(std::uint64_t hash, std::size_t entry) {
+  return (hash & 0xFFFFFFFF00000000ull) | static_cast<std::uint64_t>(entry + 1);
+}
+
+}  // namespace
+
 void NameIndex::add(std::string_view key, int note) {
   if (m_slots.empty() || (m_entries.size() + 1) * 2 > m_slots.size()) grow();
   const std::uint64_t hash = std::hash<std::string_view>{}(key);
@@ -74,32 +84,34 @@ void NameIndex::add(std::string_view key, int note) {
     m_entries.push_back({hash, static_cast<std::uint32_t>(m_keys.size()),
                          static_cast<std::uint32_t>(key.size()), 0, 0, note, note});
     m_keys.append(key);
-    m_slots[slot] = static_cast<std::uint32_t>(m_entries.size());
+    m_slots[slot] = slot_value(hash, m_entries.size() - 1);
     return;
   }
-  Entry& e = m_entries[m_slots[slot] - 1];
+  const auto entry = static_cast<std::uint32_t>((m_slots[slot] & 0xFFFFFFFFu) - 1);
+  Entry& e = m_entries[entry];
   if (e.last_note == note) return;
   e.last_note = note;
-  m_more.emplace_back(m_slots[slot] - 1, note);
+  m_more.emplace_back(entry, note);
 }
 
 std::size_t NameIndex::slot_of(std::uint64_t hash, std::string_view key) const {
   const std::size_t mask = m_slots.size() - 1;
   for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
-    const std::uint32_t at = m_slots[i];
+    const std::uint64_t at = m_slots[i];
     if (at == 0) return i;
-    const Entry& e = m_entries[at - 1];
+    if ((at ^ hash) >> 32 != 0) continue;  // another key's hash
+    const Entry& e = m_entries[(at & 0xFFFFFFFFu) - 1];
     if (e.hash == hash && key_of(e) == key) return i;
   }
 }
 
 void NameIndex::grow() {
-  std::vector<std::uint32_t> slots(std::max<std::size_t>(64, m_slots.size() * 2), 0);
+  std::vector<std::uint64_t> slots(std::max<std::size_t>(64, m_slots.size() * 2), 0);
   const std::size_t mask = slots.size() - 1;
   for (std::size_t k = 0; k < m_entries.size(); ++k) {
     std::size_t i = m_entries[k].hash & mask;
     while (slots[i] != 0) i = (i + 1) & mask;
-    slots[i] = static_cast<std::uint32_t>(k + 1);
+    slots[i] = slot_value(m_entries[k].hash, k);
   }
   m_slots = std::move(slots);
 }
@@ -126,9 +138,9 @@ void NameIndex::finish() {
 
 std::span<const int> NameIndex::find(std::string_view key) const {
   if (m_slots.empty()) return {};
-  const std::uint32_t at = m_slots[slot_of(std::hash<std::string_view>{}(key), key)];
+  const std::uint64_t at = m_slots[slot_of(std::hash<std::string_view>{}(key), key)];
   if (at == 0) return {};
-  return notes_of(m_entries[at - 1]);
+  return notes_of(m_entries[(at & 0xFFFFFFFFu) - 1]);
 }
 
 Resolver::Resolver(const KnowledgeBase& kb) : m_kb(kb) {
