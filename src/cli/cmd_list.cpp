@@ -26,33 +26,37 @@ int run_list(Context& ctx, const ListOptions& o) {
       throw Error("--where takes KEY=VALUE, not '" + w + "'");
     }
   }
-  Loaded loaded = load(ctx, {.keep_anchors = false});
-  const auto& notes = loaded.kb.notes;
-  std::set<std::string> videos = known_videos(loaded, o.videos);
+  // Notes stream by and only their rows are kept: listing never holds the knowledge base.
+  struct Row {
+    std::string path, title, video_id, channel;
+    std::int64_t links, timestamps;
+  };
+  std::vector<Row> rows;
+  VideoFilter videos(o.videos);
   std::set<std::string> channels(o.channels.begin(), o.channels.end());
-
-  std::vector<const Note*> rows;
-  for (const Note& n : notes) {
-    if (!videos.empty() && !videos.count(n.video_id)) continue;
-    if (!channels.empty() && !channels.count(n.channel) && !channels.count(n.folder)) continue;
+  stream_notes(ctx, {.keep_anchors = false}, [&](const Note& n) {
+    if (!videos.matches(n)) return;
+    if (!channels.empty() && !channels.count(n.channel) && !channels.count(n.folder)) return;
     if (!std::all_of(o.where.begin(), o.where.end(),
                      [&](const std::string& w) { return matches_where(n, w); }))
-      continue;
-    rows.push_back(&n);
-  }
-  auto key = [&](const Note* n) -> const std::string& {
-    return o.sort == "title" ? n->title : o.sort == "video" ? n->video_id : n->path;
-  };
-  std::stable_sort(rows.begin(), rows.end(), [&](const Note* a, const Note* b) {
-    return key(a) != key(b) ? key(a) < key(b) : a->path < b->path;
+      return;
+    rows.push_back({n.path, n.title, n.video_id, n.channel,
+                    static_cast<std::int64_t>(n.links.size()),
+                    static_cast<std::int64_t>(n.anchor_count)});
   });
+  videos.require_all_seen();
+  auto key = [&](const Row& r) -> const std::string& {
+    return o.sort == "title" ? r.title : o.sort == "video" ? r.video_id : r.path;
+  };
+  // Rows come in path order: a stable sort keeps it among equal keys.
+  std::stable_sort(rows.begin(), rows.end(),
+                   [&](const Row& a, const Row& b) { return key(a) < key(b); });
 
   auto w = make_writer(o.format, ctx.out,
                        {"path", "title", "video_id", "channel", "links", "timestamps"},
                        output_options(ctx));
-  for (const Note* n : rows) {
-    w->row({n->path, n->title, n->video_id, n->channel, static_cast<std::int64_t>(n->links.size()),
-            static_cast<std::int64_t>(n->anchor_count)});
+  for (const Row& r : rows) {
+    w->row({r.path, r.title, r.video_id, r.channel, r.links, r.timestamps});
   }
   w->finish();
   return 0;

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <fstream>
 #include <set>
+#include <sstream>
 
 #include "context.hpp"
 #include "tkb/error.hpp"
@@ -25,41 +26,47 @@ void write_anchors(const Note& n, RecordWriter& w) {
 }  // namespace
 
 int run_timestamps(Context& ctx, const TimestampsOptions& o) {
+  const std::vector<std::string> columns = {"video_id", "seconds", "time", "url", "path",
+                                            "title",    "heading", "line", "text"};
   std::ofstream file;
-  std::ostream* out = &ctx.out;
   std::string tmp;
-  auto open_output = [&] {
-    if (!o.output.empty() && o.output != "-") {
-      // Write beside the target and rename, so a failed run never leaves half a file.
-      tmp = o.output + ".tkb-tmp";
-      file.open(tmp, std::ios::binary | std::ios::trunc);
-      if (!file) throw Error("cannot write '" + o.output + "'");
-      out = &file;
-    }
-    return make_writer(
-        o.format, *out,
-        {"video_id", "seconds", "time", "url", "path", "title", "heading", "line", "text"},
-        output_options(ctx));
+  auto open_output = [&]() -> std::ostream& {
+    if (o.output.empty() || o.output == "-") return ctx.out;
+    // Write beside the target and rename, so a failed run never leaves half a file.
+    tmp = o.output + ".tkb-tmp";
+    file.open(tmp, std::ios::binary | std::ios::trunc);
+    if (!file) throw Error("cannot write '" + o.output + "'");
+    return file;
   };
 
-  if (o.videos.empty() && o.notes.empty()) {
-    // Every anchor: stream note by note, so memory does not grow with the knowledge base.
-    auto w = open_output();
-    stream_notes(ctx, {.anchor_text = true}, [&](const Note& n) { write_anchors(n, *w); });
+  if (o.notes.empty()) {
+    // Stream note by note, so memory does not grow with the knowledge base. With --video the
+    // (few) rows wait in memory until every id is known to name a video: an unknown one is an
+    // error with nothing written.
+    VideoFilter videos(o.videos);
+    std::ostringstream held;
+    auto w =
+        make_writer(o.format, videos.empty() ? open_output() : held, columns, output_options(ctx));
+    stream_notes(ctx, {.anchor_text = true}, [&](const Note& n) {
+      if (videos.matches(n)) write_anchors(n, *w);
+    });
     w->finish();
+    videos.require_all_seen();
+    if (!videos.empty()) open_output() << held.str();
   } else {
+    // Notes named by a link target need the whole knowledge base to resolve.
     Loaded loaded = load(ctx, {.anchor_text = true});
     const auto& notes = loaded.kb.notes;
-    std::set<std::string> videos = known_videos(loaded, o.videos);
+    VideoFilter videos(o.videos);
     std::set<int> only;
     for (const std::string& spec : o.notes) only.insert(find_note(loaded, spec));
-    auto w = open_output();
-    for (int i = 0; i < static_cast<int>(notes.size()); ++i) {
-      const Note& n = notes[static_cast<std::size_t>(i)];
-      if (!videos.empty() && !videos.count(n.video_id)) continue;
-      if (!only.empty() && !only.count(i)) continue;
-      write_anchors(n, *w);
+    std::vector<int> shown;
+    for (int i = 0; i < static_cast<int>(notes.size()); ++i) {  // every note meets the filter
+      if (videos.matches(notes[static_cast<std::size_t>(i)]) && only.count(i)) shown.push_back(i);
     }
+    videos.require_all_seen();
+    auto w = make_writer(o.format, open_output(), columns, output_options(ctx));
+    for (int i : shown) write_anchors(notes[static_cast<std::size_t>(i)], *w);
     w->finish();
   }
   if (file.is_open()) {

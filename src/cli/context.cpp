@@ -57,10 +57,14 @@ void report_load_problems(const Context& ctx, const std::vector<Diagnostic>& pro
   }
 }
 
+// The parse findings that change every command's answer, not only check's.
+bool is_reported_on_load(const Diagnostic& d) {
+  return d.rule == "binary-content" || d.rule == "yaml-error";
+}
+
 void report_note_problems(const Context& ctx, const Note& n) {
   for (const Diagnostic& d : n.diagnostics) {
-    if (d.rule == "binary-content" || d.rule == "yaml-error")
-      ctx.err << format_diagnostic(d) << '\n';
+    if (is_reported_on_load(d)) ctx.err << format_diagnostic(d) << '\n';
   }
 }
 
@@ -113,15 +117,20 @@ void stream_notes(const Context& ctx, LoadWants wants,
   options.parse.anchor_text = wants.anchor_text;
   options.parse.keep_anchors = wants.keep_anchors;
   std::vector<Diagnostic> problems;
-  bool report = wants.report_problems && !ctx.global.quiet;
+  std::vector<Diagnostic> note_problems;  // few: reported after the files', as load() does
   for_each_note(
       *fs, options,
       [&](Note& n) {
-        if (report) report_note_problems(ctx, n);
+        for (const Diagnostic& d : n.diagnostics) {
+          if (is_reported_on_load(d)) note_problems.push_back(d);
+        }
         visit(n);
       },
       problems);
-  if (report) report_load_problems(ctx, problems);
+  if (wants.report_problems && !ctx.global.quiet) {
+    report_load_problems(ctx, problems);
+    for (const Diagnostic& d : note_problems) ctx.err << format_diagnostic(d) << '\n';
+  }
 }
 
 int find_note(const Loaded& loaded, const std::string& spec) {
@@ -222,14 +231,17 @@ std::vector<std::string> rule_names(const std::vector<std::string>& names, const
   return out;
 }
 
-std::set<std::string> known_videos(const Loaded& loaded, const std::vector<std::string>& ids) {
-  std::set<std::string> videos(ids.begin(), ids.end());
-  for (const std::string& v : videos) {
-    bool known = std::any_of(loaded.kb.notes.begin(), loaded.kb.notes.end(),
-                             [&](const Note& n) { return n.video_id == v; });
-    if (!known) throw Error("no note has videoId '" + v + "'");
+bool VideoFilter::matches(const Note& n) {
+  if (m_wanted.empty()) return true;
+  if (!m_wanted.count(n.video_id)) return false;
+  m_seen.insert(n.video_id);
+  return true;
+}
+
+void VideoFilter::require_all_seen() const {
+  for (const std::string& v : m_wanted) {
+    if (!m_seen.count(v)) throw Error("no note has videoId '" + v + "'");
   }
-  return videos;
 }
 
 }  // namespace tkb::cli

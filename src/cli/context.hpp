@@ -59,9 +59,20 @@ std::vector<std::string> note_globs(const Loaded& loaded, const std::vector<std:
 
 OutputOptions output_options(const Context& ctx);
 
-// The videoIds a user asked for (--video), each of which some note must carry; an unknown
-// one is an Error (exit 2).
-std::set<std::string> known_videos(const Loaded& loaded, const std::vector<std::string>& ids);
+// The videoIds a user asked for (--video). Notes are matched as they come, loaded or streamed;
+// afterwards each id must have matched some note: an unknown one is an Error (exit 2).
+class VideoFilter {
+ public:
+  explicit VideoFilter(const std::vector<std::string>& ids) : m_wanted(ids.begin(), ids.end()) {}
+  bool empty() const { return m_wanted.empty(); }
+  // Whether `n` is one of the wanted videos' notes (every note when none was asked for).
+  bool matches(const Note& n);
+  // Throws tkb::Error naming the first id no note matched.
+  void require_all_seen() const;
+
+ private:
+  std::set<std::string> m_wanted, m_seen;
+};
 
 // The rule names given to `option` (--select, --ignore), trimmed, empty ones dropped. An
 // unknown name is an Error with the nearest names and `hint` appended.
