@@ -18,8 +18,9 @@ void write_anchors(const Note& n, RecordWriter& w) {
     Cell time = a.seconds ? Cell(format_hms(*a.seconds)) : Cell(std::monostate{});
     std::string_view heading =
         a.heading >= 0 ? n.headings[static_cast<std::size_t>(a.heading)].text : "";
-    w.row({n.video_id, seconds, time, youtube_url(n.video_id, a.seconds), n.path, n.title,
-           text_cell(heading), static_cast<std::int64_t>(a.pos.line), text_cell(a.text)});
+    w.row({text_cell(n.video_id), seconds, time, youtube_url(n.video_id, a.seconds),
+           text_cell(n.path), text_cell(n.title), text_cell(heading),
+           static_cast<std::int64_t>(a.pos.line), text_cell(a.text)});
   }
 }
 

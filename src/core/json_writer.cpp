@@ -18,6 +18,7 @@ nlohmann::json to_json(const Cell& c) {
     nlohmann::json operator()(bool b) const { return b; }
     nlohmann::json operator()(std::int64_t v) const { return v; }
     nlohmann::json operator()(const std::string& s) const { return s; }
+    nlohmann::json operator()(std::string_view s) const { return std::string(s); }
     nlohmann::json operator()(const std::vector<std::string>& v) const { return v; }
   };
   return std::visit(Visitor{}, c);

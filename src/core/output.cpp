@@ -23,6 +23,7 @@ std::string cell_text(const Cell& c, std::string_view list_sep, std::string_view
     std::string operator()(bool b) const { return b ? "true" : "false"; }
     std::string operator()(std::int64_t v) const { return std::to_string(v); }
     std::string operator()(const std::string& s) const { return s; }
+    std::string operator()(std::string_view s) const { return std::string(s); }
     std::string operator()(const std::vector<std::string>& v) const {
       std::string out;
       for (const std::string& s : v) {
@@ -66,6 +67,8 @@ class DelimitedWriter : public RecordWriter {
       bool guard = neutralize && !std::holds_alternative<std::int64_t>(cells[i]);
       if (const auto* text = std::get_if<std::string>(&cells[i])) {
         append_escaped(*text, guard);
+      } else if (const auto* view = std::get_if<std::string_view>(&cells[i])) {
+        append_escaped(*view, guard);
       } else {
         append_escaped(cell_text(cells[i], ";", ""), guard);
       }
