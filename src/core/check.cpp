@@ -182,6 +182,60 @@ std::string join(const std::vector<std::string>& v) {
   return out;
 }
 
+char lower_ascii(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// Byte order of the two strings with ASCII letters lower-cased.
+int compare_ignoring_case(std::string_view a, std::string_view b) {
+  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    unsigned char x = static_cast<unsigned char>(lower_ascii(a[i]));
+    unsigned char y = static_cast<unsigned char>(lower_ascii(b[i]));
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return a.size() == b.size() ? 0 : a.size() < b.size() ? -1 : 1;
+}
+
+// Notes that share something with other notes (a file name, a path but for case): the
+// groups of two or more, and each note's group.
+struct Groups {
+  std::vector<std::vector<int>> groups;  // each ascending
+  std::vector<int> group_of;             // note -> index into groups, or -1
+  const std::vector<int>* of(int note) const {
+    int g = group_of[static_cast<std::size_t>(note)];
+    return g < 0 ? nullptr : &groups[static_cast<std::size_t>(g)];
+  }
+};
+
+// Group notes 0..n-1 by a three-way comparison; sorting instead of a hash map of every key
+// keeps only the groups.
+template <typename Compare>
+Groups groups_of_equal(std::size_t n, const Compare& compare) {
+  std::vector<int> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<int>(i);
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    return compare(static_cast<std::size_t>(a), static_cast<std::size_t>(b)) < 0;
+  });
+  Groups g;
+  g.group_of.assign(n, -1);
+  for (std::size_t b = 0; b < n;) {
+    std::size_t e = b + 1;
+    while (e < n &&
+           compare(static_cast<std::size_t>(order[b]), static_cast<std::size_t>(order[e])) == 0)
+      ++e;
+    if (e - b > 1) {
+      std::vector<int> members(order.begin() + static_cast<std::ptrdiff_t>(b),
+                               order.begin() + static_cast<std::ptrdiff_t>(e));
+      std::sort(members.begin(), members.end());
+      for (int m : members)
+        g.group_of[static_cast<std::size_t>(m)] = static_cast<int>(g.groups.size());
+      g.groups.push_back(std::move(members));
+    }
+    b = e;
+  }
+  return g;
+}
+
 // A link's resolution as check keeps it, one per link of the knowledge base.
 struct Resolved {
   int note = -1;
@@ -209,14 +263,17 @@ class Checker {
       if (!note.folder.empty() && is_index_page(note)) {
         index_of_folder.emplace(note.folder, static_cast<int>(i));
       }
-      m_by_stem[note.id].push_back(static_cast<int>(i));
-      m_by_lower_path[to_lower_ascii(note.path)].push_back(static_cast<int>(i));
       m_link_begin[i + 1] = m_link_begin[i] + note.links.size();
     }
     for (std::size_t i = 0; i < n; ++i) {
       auto it = index_of_folder.find(kb.notes[i].folder);
       if (it != index_of_folder.end()) m_index_page[i] = it->second;
     }
+    m_same_stem = groups_of_equal(
+        n, [&](std::size_t a, std::size_t b) { return kb.notes[a].id.compare(kb.notes[b].id); });
+    m_same_case = groups_of_equal(n, [&](std::size_t a, std::size_t b) {
+      return compare_ignoring_case(kb.notes[a].path, kb.notes[b].path);
+    });
     // Every link resolved once, on every core: the knowledge-base rules need all incoming
     // links counted before any note's findings are made.
     m_resolved.resize(m_link_begin[n]);
@@ -297,12 +354,12 @@ class Checker {
       }
       return join(paths);
     };
-    if (const auto& same_stem = m_by_stem.at(n.id); same_stem.size() > 1) {
-      add("duplicate-stem", "the file name " + n.id + ".md is also used by " + others(same_stem) +
+    if (const std::vector<int>* same_stem = m_same_stem.of(i)) {
+      add("duplicate-stem", "the file name " + n.id + ".md is also used by " + others(*same_stem) +
                                 ": a link by name reaches only one of them");
     }
-    if (const auto& same_case = m_by_lower_path.at(to_lower_ascii(n.path)); same_case.size() > 1) {
-      add("case-collision", "the path differs only by letter case from " + others(same_case) +
+    if (const std::vector<int>* same_case = m_same_case.of(i)) {
+      add("case-collision", "the path differs only by letter case from " + others(*same_case) +
                                 ": they collide on macOS and Windows");
     }
     if (is_index_page(n)) return;
@@ -504,8 +561,7 @@ class Checker {
   const KnowledgeBase& m_kb;
   const Resolver& m_resolver;
   const CheckConfig& m_config;
-  std::unordered_map<std::string_view, std::vector<int>> m_by_stem;
-  std::unordered_map<std::string, std::vector<int>> m_by_lower_path;
+  Groups m_same_stem, m_same_case;
   std::vector<std::vector<NameKey>> m_names;           // loose keys of each note's stem and title
   std::vector<std::atomic<std::uint32_t>> m_incoming;  // links from other notes
   std::vector<std::atomic<bool>> m_listed;             // linked from its channel index
