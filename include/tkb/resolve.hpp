@@ -42,6 +42,8 @@ struct Resolution {
 // rules are tried in turn) touches one slot; std::unordered_map chased two or three pointers.
 class NameIndex {
  public:
+  // Room for about `keys` keys, so that building does not grow the table step by step.
+  void reserve(std::size_t keys);
   // Building: keys come with ascending note numbers (a note adding a key twice is kept once).
   void add(std::string_view key, int note);
   // Lay the note lists out flat; find() and for_each() work only after this.
@@ -80,7 +82,8 @@ class NameIndex {
 
 class Resolver {
  public:
-  explicit Resolver(const KnowledgeBase& kb);
+  // Indexes every note's names, on `jobs` threads (0: one per core).
+  explicit Resolver(const KnowledgeBase& kb, unsigned jobs = 0);
 
   // Resolve `target` as written in a link of note `from` (-1: no source note).
   Resolution resolve(std::string_view target, int from = -1) const;

@@ -93,7 +93,7 @@ Loaded load(const Context& ctx, LoadWants wants) {
   loaded.kb = load_knowledge_base(*fs, options);
   log::debug("parsed the notes in " + log::elapsed_ms(start));
   auto indexing = std::chrono::steady_clock::now();
-  loaded.resolver = std::make_unique<Resolver>(loaded.kb);
+  loaded.resolver = std::make_unique<Resolver>(loaded.kb, ctx.global.jobs);
   log::debug("indexed their names in " + log::elapsed_ms(indexing));
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                   start)

@@ -1,7 +1,9 @@
 #include "tkb/resolve.hpp"
 
 #include <algorithm>
+#include <functional>
 
+#include "tkb/parallel.hpp"
 #include "tkb/text.hpp"
 
 namespace tkb {
@@ -76,6 +78,11 @@ constexpr std::uint64_t slot_value(std::uint64_t hash, std::size_t entry) {
 
 }  // namespace
 
+void NameIndex::reserve(std::size_t keys) {
+  m_entries.reserve(keys);
+  while (m_slots.size() < keys * 2) grow();
+}
+
 void NameIndex::add(std::string_view key, int note) {
   if (m_slots.empty() || (m_entries.size() + 1) * 2 > m_slots.size()) grow();
   const std::uint64_t hash = std::hash<std::string_view>{}(key);
@@ -143,20 +150,42 @@ std::span<const int> NameIndex::find(std::string_view key) const {
   return notes_of(m_entries[(at & 0xFFFFFFFFu) - 1]);
 }
 
-Resolver::Resolver(const KnowledgeBase& kb) : m_kb(kb) {
+Resolver::Resolver(const KnowledgeBase& kb, unsigned jobs) : m_kb(kb) {
+  const int n = static_cast<int>(kb.notes.size());
   m_identity.resize(kb.notes.size());
-  for (int i = 0; i < static_cast<int>(kb.notes.size()); ++i) {
-    m_identity[i] = i;
-    const Note& n = kb.notes[i];
-    add(m_path, without_md(n.path), i);  // notes come in order: lists stay sorted
-    add(m_stem, n.id, i);
-    add(m_stem_ci, to_lower_ascii(n.id), i);
-    add(m_loose, loose_key(n.id), i);
-    if (!n.title.empty() && loose_key(n.title) != loose_key(n.id))
-      add(m_loose, loose_key(n.title), i);
-    for (const std::string& a : n.aliases) add(m_alias, to_lower_ascii(trim(a)), i);
-  }
-  for (NameIndex* index : {&m_path, &m_stem, &m_stem_ci, &m_loose, &m_alias}) index->finish();
+  for (int i = 0; i < n; ++i) m_identity[static_cast<std::size_t>(i)] = i;
+  // The indexes are independent: each is built on a thread of its own. Notes come in order,
+  // so every key's note list is ascending.
+  auto build = [&](NameIndex& index, auto&& add_keys) {
+    index.reserve(kb.notes.size());
+    for (int i = 0; i < n; ++i) add_keys(kb.notes[static_cast<std::size_t>(i)], i);
+    index.finish();
+  };
+  const std::function<void()> builders[] = {
+      [&] {
+        build(m_path, [&](const Note& note, int i) { add(m_path, without_md(note.path), i); });
+      },
+      [&] { build(m_stem, [&](const Note& note, int i) { add(m_stem, note.id, i); }); },
+      [&] {
+        build(m_stem_ci,
+              [&](const Note& note, int i) { add(m_stem_ci, to_lower_ascii(note.id), i); });
+      },
+      [&] {
+        build(m_loose, [&](const Note& note, int i) {
+          std::string stem = loose_key(note.id);
+          add(m_loose, stem, i);
+          if (!note.title.empty()) {
+            if (std::string title = loose_key(note.title); title != stem) add(m_loose, title, i);
+          }
+        });
+      },
+      [&] {
+        build(m_alias, [&](const Note& note, int i) {
+          for (const std::string& a : note.aliases) add(m_alias, to_lower_ascii(trim(a)), i);
+        });
+      },
+  };
+  parallel_for(std::size(builders), jobs, [&](std::size_t k) { builders[k](); });
 }
 
 Resolution Resolver::resolve(std::string_view raw_target, int from) const {
