@@ -4,17 +4,18 @@
 namespace tkb::cli {
 
 int run_links(Context& ctx, const LinksOptions& o) {
-  Loaded loaded = load(ctx);
+  Loaded loaded = load(ctx, {.keep_anchors = false});
   int note = find_note(loaded, o.note);
   const auto& notes = loaded.kb.notes;
   if (o.backlinks) {
-    LinkTable table = resolve_all(loaded.kb, *loaded.resolver);
     auto w =
         make_writer(o.format, ctx.out, {"source", "line", "column", "raw"}, output_options(ctx));
-    for (const auto& [src, k] : table.backlinks[note]) {
-      const WikiLink& l = notes[src].links[k];
-      w->row({notes[src].path, static_cast<std::int64_t>(l.pos.line),
-              static_cast<std::int64_t>(l.pos.column), text_cell(l.raw)});
+    for (std::size_t src = 0; src < notes.size(); ++src) {
+      for (const WikiLink& l : notes[src].links) {
+        if (loaded.resolver->resolve_link(l, static_cast<int>(src)).note != note) continue;
+        w->row({text_cell(notes[src].path), static_cast<std::int64_t>(l.pos.line),
+                static_cast<std::int64_t>(l.pos.column), text_cell(l.raw)});
+      }
     }
     w->finish();
     return 0;

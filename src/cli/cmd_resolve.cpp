@@ -1,6 +1,7 @@
 // tkb resolve: where wikilink targets go.
 #include "context.hpp"
 #include "tkb/error.hpp"
+#include "tkb/parallel.hpp"
 #include "tkb/scan.hpp"
 
 namespace tkb::cli {
@@ -21,24 +22,42 @@ std::vector<std::string> paths_of(const Loaded& loaded, std::span<const int> not
 
 Cell path_or_null(const Loaded& loaded, const Resolution& r) {
   if (!r.resolved()) return std::monostate{};
-  return loaded.kb.notes[r.note].path;
+  return text_cell(loaded.kb.notes[r.note].path);
 }
 
 int resolve_all_links(Context& ctx, const ResolveOptions& o, const Loaded& loaded) {
-  LinkTable table = resolve_all(loaded.kb, *loaded.resolver);
   auto w = make_writer(o.format, ctx.out,
                        {"source", "line", "column", "raw", "target", "rule", "status"},
                        output_options(ctx));
-  for (std::size_t i = 0; i < loaded.kb.notes.size(); ++i) {
-    const Note& n = loaded.kb.notes[i];
-    for (std::size_t k = 0; k < n.links.size(); ++k) {
-      const WikiLink& l = n.links[k];
-      const Resolution& r = table.links[i][k];
-      w->row({n.path, static_cast<std::int64_t>(l.pos.line),
-              static_cast<std::int64_t>(l.pos.column), text_cell(l.raw), path_or_null(loaded, r),
-              std::string(to_string(r.rule)), status(l, r)});
-    }
-  }
+  // Links are resolved on every core a few hundred notes at a time, and written in order.
+  constexpr std::size_t kNotesPerBatch = 256;
+  const auto& notes = loaded.kb.notes;
+  const std::size_t batches = (notes.size() + kNotesPerBatch - 1) / kNotesPerBatch;
+  ordered_parallel<std::vector<Resolution>>(
+      batches, ctx.global.jobs, 8,
+      [&](std::size_t b) {
+        std::vector<Resolution> out;
+        for (std::size_t i = b * kNotesPerBatch;
+             i < std::min(notes.size(), (b + 1) * kNotesPerBatch); ++i) {
+          for (const WikiLink& l : notes[i].links) {
+            out.push_back(loaded.resolver->resolve_link(l, static_cast<int>(i)));
+          }
+        }
+        return out;
+      },
+      [&](std::size_t b, std::vector<Resolution>& resolutions) {
+        std::size_t k = 0;
+        for (std::size_t i = b * kNotesPerBatch;
+             i < std::min(notes.size(), (b + 1) * kNotesPerBatch); ++i) {
+          const Note& n = notes[i];
+          for (const WikiLink& l : n.links) {
+            const Resolution& r = resolutions[k++];
+            w->row({text_cell(n.path), static_cast<std::int64_t>(l.pos.line),
+                    static_cast<std::int64_t>(l.pos.column), text_cell(l.raw),
+                    path_or_null(loaded, r), std::string(to_string(r.rule)), status(l, r)});
+          }
+        }
+      });
   w->finish();
   return 0;
 }
@@ -48,7 +67,7 @@ int resolve_all_links(Context& ctx, const ResolveOptions& o, const Loaded& loade
 int run_resolve(Context& ctx, const ResolveOptions& o) {
   if (o.all && !o.targets.empty()) throw Error("give either TARGET... or --all, not both");
   if (!o.all && o.targets.empty()) throw Error("give at least one TARGET, or --all");
-  Loaded loaded = load(ctx);
+  Loaded loaded = load(ctx, {.keep_anchors = false});
   if (o.all) return resolve_all_links(ctx, o, loaded);
   int from = o.from.empty() ? -1 : find_note(loaded, o.from);
   auto w = make_writer(o.format, ctx.out, {"target", "path", "rule", "candidates", "suggestions"},
