@@ -110,50 +110,66 @@ class DelimitedWriter : public RecordWriter {
   std::string_view m_specials = m_csv ? std::string_view(",\"\r\n") : std::string_view("\t\n\r\\");
 };
 
-// Columns aligned with two spaces; the last column is not padded.
+// Columns aligned with two spaces; the last column is not padded. Every row waits for the
+// widest cell, so rows are kept compactly: their cells' text in one buffer.
 class TableWriter : public RecordWriter {
  public:
   TableWriter(std::ostream& out, std::vector<std::string> columns, const OutputOptions& o)
       : m_out(out) {
-    if (o.header) m_rows.push_back(std::move(columns));
+    if (o.header) {
+      std::vector<Cell> header(columns.begin(), columns.end());
+      row(header);
+    }
   }
   void row(const std::vector<Cell>& cells) override {
-    std::vector<std::string> r;
     for (const Cell& c : cells) {
-      std::string t = cell_text(c, ", ", "-");
-      for (char& ch : t) {
-        if (ch == '\n' || ch == '\r' || ch == '\t') ch = ' ';
+      std::size_t begin = m_text.size();
+      m_text += cell_text(c, ", ", "-");
+      for (std::size_t k = begin; k < m_text.size(); ++k) {
+        if (m_text[k] == '\n' || m_text[k] == '\r' || m_text[k] == '\t') m_text[k] = ' ';
       }
-      r.push_back(std::move(t));
+      m_cell_end.push_back(m_text.size());
     }
-    m_rows.push_back(std::move(r));
+    const std::size_t first = m_row_end.empty() ? 0 : m_row_end.back();
+    for (std::size_t i = 0; i < m_cell_end.size() - first; ++i) {
+      if (m_width.size() <= i) m_width.push_back(0);
+      m_width[i] = std::max(m_width[i], display_width(cell(first + i)));
+    }
+    m_row_end.push_back(m_cell_end.size());
   }
   void finish() override {
-    std::vector<std::size_t> width;
-    for (const auto& r : m_rows) {
-      if (width.size() < r.size()) width.resize(r.size(), 0);
-      for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], display_width(r[i]));
-    }
-    for (const auto& r : m_rows) {
-      std::string line;
-      for (std::size_t i = 0; i < r.size(); ++i) {
-        line += r[i];
-        if (i + 1 < r.size()) line.append(width[i] - display_width(r[i]) + 2, ' ');
+    std::string line;
+    std::size_t first = 0;
+    for (std::size_t end : m_row_end) {
+      line.clear();
+      for (std::size_t i = 0; first + i < end; ++i) {
+        std::string_view c = cell(first + i);
+        line += c;
+        if (first + i + 1 < end) line.append(m_width[i] - display_width(c) + 2, ' ');
       }
       while (!line.empty() && line.back() == ' ') line.pop_back();
-      m_out << line << '\n';
+      line += '\n';
+      m_out << line;
+      first = end;
     }
     m_out.flush();
   }
 
  private:
+  std::string_view cell(std::size_t k) const {
+    std::size_t begin = k == 0 ? 0 : m_cell_end[k - 1];
+    return std::string_view(m_text).substr(begin, m_cell_end[k] - begin);
+  }
   // Code points, not bytes, so that accented names line up.
-  static std::size_t display_width(const std::string& s) {
+  static std::size_t display_width(std::string_view s) {
     return static_cast<std::size_t>(std::count_if(
         s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
   }
   std::ostream& m_out;
-  std::vector<std::vector<std::string>> m_rows;
+  std::string m_text;                   // every cell's text, one after another
+  std::vector<std::size_t> m_cell_end;  // where each cell's text ends in m_text
+  std::vector<std::size_t> m_row_end;   // where each row's cells end in m_cell_end
+  std::vector<std::size_t> m_width;     // widest cell of each column
 };
 
 class PathsWriter : public RecordWriter {
