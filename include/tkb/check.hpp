@@ -22,7 +22,8 @@ struct RuleInfo {
 const std::vector<RuleInfo>& all_rules();
 const RuleInfo* find_rule(std::string_view name);
 
-// Checking a loaded knowledge base. The constructor resolves every link once, on `jobs`
+// Checking a loaded knowledge base (which must outlive it, as must the resolver; the config
+// is copied). The constructor resolves every link once, on `jobs`
 // threads (0: one per core), and counts what the knowledge-base rules need; findings() then
 // makes the findings of any run of notes, on any thread, so that a caller can make and print
 // them a few hundred notes at a time instead of holding them all.

@@ -576,9 +576,9 @@ class Checker {
 struct CheckRun::Impl {
   Impl(const KnowledgeBase& kb_, const Resolver& resolver, const CheckConfig& config_,
        unsigned jobs)
-      : kb(kb_), config(config_), checker(kb_, resolver, config_, jobs) {}
+      : kb(kb_), config(config_), checker(kb_, resolver, config, jobs) {}
   const KnowledgeBase& kb;
-  const CheckConfig& config;
+  const CheckConfig config;  // a copy: the caller's may be a temporary
   Checker checker;
 
   // Configured severities and ignore globs; false when the finding is dropped.

@@ -43,11 +43,14 @@ std::vector<Diagnostic> only(const std::vector<Diagnostic>& all, const std::stri
 }
 
 // The rules of tkb's first version, which these tests cover; later rules have their own tests.
-const std::vector<std::string> kRules = {
-    "broken-link",      "ambiguous-link",    "empty-link",       "malformed-link",
-    "yaml-error",       "missing-title",     "missing-video-id", "invalid-video-id",
-    "invalid-timestamp", "timestamp-label-mismatch", "malformed-anchor", "invalid-utf8",
-    "binary-content",   "unreadable-file",   "skipped-file"};
+const std::vector<std::string> kRules = {"broken-link",       "ambiguous-link",
+                                         "empty-link",        "malformed-link",
+                                         "yaml-error",        "missing-title",
+                                         "missing-video-id",  "invalid-video-id",
+                                         "invalid-timestamp", "timestamp-label-mismatch",
+                                         "malformed-anchor",  "invalid-utf8",
+                                         "binary-content",    "unreadable-file",
+                                         "skipped-file"};
 
 std::vector<Diagnostic> covered(const std::vector<Diagnostic>& all) {
   std::vector<Diagnostic> out;
@@ -76,11 +79,12 @@ struct Expected {
 };
 
 void check_one(const std::vector<Diagnostic>& all, const Expected& e) {
-  INFO("all findings:\n" << [&] {
-    std::string s;
-    for (const auto& d : all) s += format_diagnostic(d) + "\n";
-    return s;
-  }());
+  INFO("all findings:\n"
+       << [&] {
+            std::string s;
+            for (const auto& d : all) s += format_diagnostic(d) + "\n";
+            return s;
+          }());
   std::vector<Diagnostic> found = only(all, e.rule);
   REQUIRE(found.size() == 1);
   const Diagnostic& d = found[0];
@@ -101,20 +105,13 @@ TEST_CASE("check: all_rules lists every rule in order with its default severity"
   };
   // In this order (links, timestamps, notes, files); other rules sit between them.
   const R want[] = {
-      {"broken-link", Severity::error},
-      {"ambiguous-link", Severity::warning},
-      {"empty-link", Severity::warning},
-      {"malformed-link", Severity::warning},
-      {"invalid-timestamp", Severity::error},
-      {"timestamp-label-mismatch", Severity::warning},
-      {"malformed-anchor", Severity::warning},
-      {"yaml-error", Severity::error},
-      {"missing-title", Severity::warning},
-      {"missing-video-id", Severity::error},
-      {"invalid-video-id", Severity::error},
-      {"invalid-utf8", Severity::warning},
-      {"binary-content", Severity::error},
-      {"unreadable-file", Severity::error},
+      {"broken-link", Severity::error},        {"ambiguous-link", Severity::warning},
+      {"empty-link", Severity::warning},       {"malformed-link", Severity::warning},
+      {"invalid-timestamp", Severity::error},  {"timestamp-label-mismatch", Severity::warning},
+      {"malformed-anchor", Severity::warning}, {"yaml-error", Severity::error},
+      {"missing-title", Severity::warning},    {"missing-video-id", Severity::error},
+      {"invalid-video-id", Severity::error},   {"invalid-utf8", Severity::warning},
+      {"binary-content", Severity::error},     {"unreadable-file", Severity::error},
       {"skipped-file", Severity::info},
   };
   const auto& rules = all_rules();
@@ -136,8 +133,9 @@ TEST_CASE("check: all_rules lists every rule in order with its default severity"
     INFO("rule " << rules[i].name);
     CHECK(find_rule(rules[i].name) == &rules[i]);
     CHECK_FALSE(rules[i].description.empty());
-    CHECK(std::all_of(rules[i].name.begin(), rules[i].name.end(),
-                      [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }));
+    CHECK(std::all_of(rules[i].name.begin(), rules[i].name.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    }));
   }
   CHECK(find_rule("no-such-rule") == nullptr);
   CHECK(find_rule("") == nullptr);
@@ -148,12 +146,14 @@ TEST_CASE("check: a clean knowledge base has no findings of these rules", "[chec
   std::map<std::string, std::string> files = {
       {"index.md", "---\ntitle: Index\n---\nSee [[chan]] and [[chan/topic|the topic]].\n"},
       {"chan/chan.md", kIndex + "[[topic]] [[Other Topic]] [[levain]]\n"},
-      {"chan/topic.md",
-       kHead + "From: [[chan]] <br/>\n\n# Part\n\nA claim " + anchor("00:01:02", "00:01:02") +
-           ". Code `[[nowhere]]` and [[#Part]] and ![[other_topic]].\n\n```\n[[nowhere]] [[\n```\n"},
+      {"chan/topic.md", kHead + "From: [[chan]] <br/>\n\n# Part\n\nA claim " +
+                            anchor("00:01:02", "00:01:02") +
+                            ". Code `[[nowhere]]` and [[#Part]] and "
+                            "![[other_topic]].\n\n```\n[[nowhere]] [[\n```\n"},
       {"chan/other_topic.md",
        "---\ntitle: Other topic\nvideoId: -BBBBBBBBB2\naliases: [Levain]\n---\n"
-       "Caf\xC3\xA9 " + anchor("1:02", "1:02") + " " + anchor("61:00", "61:00") + "\n"},
+       "Caf\xC3\xA9 " +
+           anchor("1:02", "1:02") + " " + anchor("61:00", "61:00") + "\n"},
       {"chan/third.md", "---\ntitle: Third\nvideoId: A_b-123456z\n---\n[[other topic#Part|x]]\n"},
   };
   std::vector<Diagnostic> all = check(files);
@@ -180,9 +180,10 @@ TEST_CASE("check: ambiguous-link", "[check]") {
   std::map<std::string, std::string> files = topic("Read [[shared]].\n");
   files["a/shared.md"] = kHead;
   files["b/shared.md"] = kHead;
-  check_one(check(files), {"chan/topic.md", 5, 6, Severity::warning, "ambiguous-link",
-                           "link target \"shared\" matches 2 notes (a/shared.md, b/shared.md), none of "
-                           "them alone in this note's folder"});
+  check_one(check(files),
+            {"chan/topic.md", 5, 6, Severity::warning, "ambiguous-link",
+             "link target \"shared\" matches 2 notes (a/shared.md, b/shared.md), none of "
+             "them alone in this note's folder"});
   // Near miss: one of the candidates is in the linking note's folder.
   files["chan/shared.md"] = kHead;
   std::vector<Diagnostic> all = check(files);
@@ -192,7 +193,7 @@ TEST_CASE("check: ambiguous-link", "[check]") {
 
 TEST_CASE("check: empty-link", "[check]") {
   check_one(check(topic("x [[ | x]]\n")), {"chan/topic.md", 5, 3, Severity::warning, "empty-link",
-                                          "link [[ | x]] has no target"});
+                                           "link [[ | x]] has no target"});
   check_one(check(topic("\n[[]]\n")),
             {"chan/topic.md", 6, 1, Severity::warning, "empty-link", "link [[]] has no target"});
   check_one(check(topic("[[ ]]\n")),
@@ -205,20 +206,22 @@ TEST_CASE("check: empty-link", "[check]") {
 
 TEST_CASE("check: malformed-link", "[check]") {
   check_one(check(topic("x [[abc\n")), {"chan/topic.md", 5, 3, Severity::warning, "malformed-link",
-                                       "'[[' is never closed on its line"});
+                                        "'[[' is never closed on its line"});
   std::map<std::string, std::string> nested = topic("[[a | b [[chan]]]]\n");
-  check_one(check(nested), {"chan/topic.md", 5, 1, Severity::warning, "malformed-link",
-                            "'[[' is not closed before the next '[[' (a link inside a link, or a missing "
-                            "']]'); only the inner link is read"});
+  check_one(check(nested),
+            {"chan/topic.md", 5, 1, Severity::warning, "malformed-link",
+             "'[[' is not closed before the next '[[' (a link inside a link, or a missing "
+             "']]'); only the inner link is read"});
   CHECK(only(check(nested), "broken-link").empty());  // the inner link resolves
   // Near misses: closed links, and unclosed ones in code.
   CHECK(only(check(topic("[[chan]] `[[abc` \n```\n[[abc\n```\n")), "malformed-link").empty());
 }
 
 TEST_CASE("check: yaml-error", "[check]") {
-  check_one(check({{"chan/chan.md", kIndex}, {"chan/topic.md", "---\ntitle: T\nvideoId: abcdefghijk\n"}}),
-            {"chan/topic.md", 1, 1, Severity::error, "yaml-error",
-             "front matter opened with '---' is never closed; the whole note is read as body"});
+  check_one(
+      check({{"chan/chan.md", kIndex}, {"chan/topic.md", "---\ntitle: T\nvideoId: abcdefghijk\n"}}),
+      {"chan/topic.md", 1, 1, Severity::error, "yaml-error",
+       "front matter opened with '---' is never closed; the whole note is read as body"});
   check_one(check({{"chan/chan.md", kIndex},
                    {"chan/topic.md", "---\ntitle: T\nvideoId: abcdefghijk\n  bad: x\n---\n"}}),
             {"chan/topic.md", 4, 6, Severity::error, "yaml-error",
@@ -233,23 +236,25 @@ TEST_CASE("check: yaml-error", "[check]") {
              "front matter is a list, not a mapping of keys to values"});
   // Near miss: quoted values, lists, comments are all valid YAML.
   CHECK(only(check({{"chan/chan.md", kIndex},
-                    {"chan/topic.md", "---\n# c\ntitle: \"A: B\"\nvideoId: 'abcdefghijk'\n"
-                                      "tags:\n  - x\n---\n"}}),
+                    {"chan/topic.md",
+                     "---\n# c\ntitle: \"A: B\"\nvideoId: 'abcdefghijk'\n"
+                     "tags:\n  - x\n---\n"}}),
              "yaml-error")
             .empty());
 }
 
 TEST_CASE("check: missing-title", "[check]") {
-  check_one(check({{"chan/chan.md", kIndex}, {"chan/topic.md", "---\nvideoId: abcdefghijk\n---\n"}}),
-            {"chan/topic.md", 1, 1, Severity::warning, "missing-title", "front matter has no title"});
-  check_one(check({{"chan/chan.md", kIndex},
-                   {"chan/topic.md", "---\nvideoId: abcdefghijk\ntitle:\n---\n"}}),
-            {"chan/topic.md", 3, 1, Severity::warning, "missing-title",
-             "front-matter title is empty"});
-  check_one(check({{"chan/chan.md", kIndex},
-                   {"chan/topic.md", "---\nvideoId: abcdefghijk\ntitle: \"  \"\n---\n"}}),
-            {"chan/topic.md", 3, 1, Severity::warning, "missing-title",
-             "front-matter title is empty"});
+  check_one(
+      check({{"chan/chan.md", kIndex}, {"chan/topic.md", "---\nvideoId: abcdefghijk\n---\n"}}),
+      {"chan/topic.md", 1, 1, Severity::warning, "missing-title", "front matter has no title"});
+  check_one(
+      check({{"chan/chan.md", kIndex},
+             {"chan/topic.md", "---\nvideoId: abcdefghijk\ntitle:\n---\n"}}),
+      {"chan/topic.md", 3, 1, Severity::warning, "missing-title", "front-matter title is empty"});
+  check_one(
+      check({{"chan/chan.md", kIndex},
+             {"chan/topic.md", "---\nvideoId: abcdefghijk\ntitle: \"  \"\n---\n"}}),
+      {"chan/topic.md", 3, 1, Severity::warning, "missing-title", "front-matter title is empty"});
   check_one(check({{"index.md", "# No front matter\n"}}),
             {"index.md", 1, 1, Severity::warning, "missing-title",
              "the note has no front matter, so no title"});
@@ -259,19 +264,21 @@ TEST_CASE("check: missing-title", "[check]") {
 }
 
 TEST_CASE("check: missing-video-id", "[check]") {
-  check_one(check({{"chan/chan.md", kIndex}, {"chan/topic.md", "---\ntitle: T\n---\n"}}),
-            {"chan/topic.md", 1, 1, Severity::error, "missing-video-id",
-             "front matter has no videoId"});
-  check_one(check({{"chan/chan.md", kIndex},
-                   {"chan/topic.md", "---\ntitle: T\nvideoId: \"\"\n---\n"}}),
-            {"chan/topic.md", 3, 1, Severity::error, "missing-video-id",
-             "front-matter videoId is empty"});
+  check_one(
+      check({{"chan/chan.md", kIndex}, {"chan/topic.md", "---\ntitle: T\n---\n"}}),
+      {"chan/topic.md", 1, 1, Severity::error, "missing-video-id", "front matter has no videoId"});
+  check_one(
+      check({{"chan/chan.md", kIndex}, {"chan/topic.md", "---\ntitle: T\nvideoId: \"\"\n---\n"}}),
+      {"chan/topic.md", 3, 1, Severity::error, "missing-video-id",
+       "front-matter videoId is empty"});
   check_one(check({{"chan/sub/topic.md", "---\ntitle: T\n---\n"}}),
             {"chan/sub/topic.md", 1, 1, Severity::error, "missing-video-id",
              "front matter has no videoId"});
   // Near miss: index pages (`chan/chan.md`, nested ones, invisible characters in the
   // folder) and root-level notes need no videoId.
-  const std::string iso = "\xE2\x81\xA8" "cleo\xE2\x81\xA9";
+  const std::string iso =
+      "\xE2\x81\xA8"
+      "cleo\xE2\x81\xA9";
   std::vector<Diagnostic> all = check({
       {"index.md", "---\ntitle: Index\n---\n"},
       {"readme.md", "---\ntitle: Readme\n---\n"},
@@ -285,9 +292,10 @@ TEST_CASE("check: missing-video-id", "[check]") {
 }
 
 TEST_CASE("check: invalid-video-id", "[check]") {
-  check_one(check({{"chan/chan.md", kIndex}, {"chan/topic.md", "---\ntitle: T\nvideoId: abc\n---\n"}}),
-            {"chan/topic.md", 3, 1, Severity::error, "invalid-video-id",
-             "videoId \"abc\" is not 11 characters of A-Z, a-z, 0-9, '-' and '_'"});
+  check_one(
+      check({{"chan/chan.md", kIndex}, {"chan/topic.md", "---\ntitle: T\nvideoId: abc\n---\n"}}),
+      {"chan/topic.md", 3, 1, Severity::error, "invalid-video-id",
+       "videoId \"abc\" is not 11 characters of A-Z, a-z, 0-9, '-' and '_'"});
   check_one(check({{"chan/chan.md", kIndex},
                    {"chan/topic.md", "---\ntitle: T\nvideoId: abcdefghij!\n---\n"}}),
             {"chan/topic.md", 3, 1, Severity::error, "invalid-video-id",
@@ -299,8 +307,9 @@ TEST_CASE("check: invalid-video-id", "[check]") {
   // Near miss: every allowed character, and a numeric id.
   for (const char* id : {"abcdefghijk", "-BBBBBBBBB2", "A_b-123456z", "12345678901"}) {
     INFO("videoId " << id);
-    std::vector<Diagnostic> all = check(
-        {{"chan/chan.md", kIndex}, {"chan/topic.md", "---\ntitle: T\nvideoId: " + std::string(id) + "\n---\n"}});
+    std::vector<Diagnostic> all =
+        check({{"chan/chan.md", kIndex},
+               {"chan/topic.md", "---\ntitle: T\nvideoId: " + std::string(id) + "\n---\n"}});
     CHECK(only(all, "invalid-video-id").empty());
     CHECK(only(all, "missing-video-id").empty());
   }
@@ -317,11 +326,11 @@ TEST_CASE("check: invalid-timestamp", "[check]") {
             {"chan/topic.md", 5, 7, Severity::error, "invalid-timestamp",
              "data-t \"t=5\" is not of the form HH:MM:SS or MM:SS"});
   // Near misses: valid forms, bare seconds, and bad anchors in code.
-  CHECK(only(check(topic("A " + anchor("00:59:59", "00:59:59") + " " + anchor("75:00", "75:00") +
-                         " " + anchor("3647", "01:00:47") + " `" + anchor("00:61:00", "x") +
-                         "`\n")),
-             "invalid-timestamp")
-            .empty());
+  CHECK(
+      only(check(topic("A " + anchor("00:59:59", "00:59:59") + " " + anchor("75:00", "75:00") +
+                       " " + anchor("3647", "01:00:47") + " `" + anchor("00:61:00", "x") + "`\n")),
+           "invalid-timestamp")
+          .empty());
 }
 
 TEST_CASE("check: timestamp-label-mismatch", "[check]") {
@@ -376,16 +385,17 @@ TEST_CASE("check: binary-content hides every other finding of the note", "[check
       check({{"chan/chan.md", kIndex},
              {"chan/image.md", std::string("\x89PNG\r\n\x1A\n\0\0\0\rIHDR [[x]]", 22)}});
   REQUIRE(all.size() == 1);
-  check_one(all, {"chan/image.md", 3, 1, Severity::error, "binary-content",
-                  "file holds NUL bytes; it looks like a binary file, not a note, and is not read"});
+  check_one(all,
+            {"chan/image.md", 3, 1, Severity::error, "binary-content",
+             "file holds NUL bytes; it looks like a binary file, not a note, and is not read"});
   // Near miss: a text note with control characters but no NUL.
   CHECK(only(check(topic("bell \x07 tab \t form \x0C\n")), "binary-content").empty());
 }
 
 TEST_CASE("check: unreadable-file from the loader", "[check]") {
-  std::vector<Diagnostic> all = check({{"big.md", "---\ntitle: Big\n---\n0123456789\n"},
-                                       {"small.md", "---\ntitle: S\n---\n"}},
-                                      29);  // big.md is 30 bytes
+  std::vector<Diagnostic> all = check(
+      {{"big.md", "---\ntitle: Big\n---\n0123456789\n"}, {"small.md", "---\ntitle: S\n---\n"}},
+      29);  // big.md is 30 bytes
   REQUIRE(all.size() == 1);
   check_one(all, {"big.md", 1, 1, Severity::error, "unreadable-file",
                   "cannot read note: note is larger than the limit of 29 bytes"});
@@ -399,8 +409,8 @@ TEST_CASE("check: unreadable-file from the loader", "[check]") {
 TEST_CASE("check: findings come sorted by path, then position, then rule", "[check]") {
   std::map<std::string, std::string> files = {
       {"chan/chan.md", kIndex},
-      {"chan/b.md", "---\ntitle: B\nvideoId: abc\n---\n[[nowhere]] [[ | x]] " +
-                        anchor("00:61:00", "x") + "\n"},
+      {"chan/b.md",
+       "---\ntitle: B\nvideoId: abc\n---\n[[nowhere]] [[ | x]] " + anchor("00:61:00", "x") + "\n"},
       {"chan/a.md", "---\nvideoId: abcdefghijk\n---\nx [[abc\n"},
   };
   CHECK(formatted(covered(check(files))) ==
@@ -442,8 +452,56 @@ TEST_CASE("diagnostic: diagnostic_less orders by path, offset, rule, message", "
   };
   std::sort(v.begin(), v.end(), diagnostic_less);
   std::vector<std::string> order;
-  for (const Diagnostic& d : v) order.push_back(d.path + "@" + std::to_string(d.pos.offset) + ":" + d.rule + ":" + d.message);
+  for (const Diagnostic& d : v)
+    order.push_back(d.path + "@" + std::to_string(d.pos.offset) + ":" + d.rule + ":" + d.message);
   CHECK(order == std::vector<std::string>{"@9:x:m", "a.md@1:z-rule:m", "a.md@5:a-rule:l",
                                           "a.md@5:a-rule:m", "a.md@5:b-rule:a", "b.md@0:a-rule:m"});
   CHECK_FALSE(diagnostic_less(v[0], v[0]));
+}
+
+TEST_CASE("check: CheckRun's findings over any partition of the notes equal run_checks",
+          "[check]") {
+  // Two notes too large to read: their unreadable-file findings sort among the others.
+  const std::string big = kHead + std::string(400, 'x') + "\n";
+  std::map<std::string, std::string> files = {
+      {"a/a.md", kIndex},
+      {"a/big.md", big},
+      {"a/one.md", kHead + "[[missing]] [[two]]\n" + anchor("00:00:01", "00:00:01") + "\n"},
+      {"a/two.md", kHead + "[[one]] [[two]]\n"},
+      {"b/b.md", kIndex},
+      {"b/one.md", kHead + "[[a/one]]\n"},
+      {"c/zbig.md", big},
+  };
+  MemoryFileSystem fs(files);
+  LoadOptions o;
+  o.jobs = 1;
+  o.max_note_bytes = 300;
+  KnowledgeBase kb = load_knowledge_base(fs, o);
+  REQUIRE(kb.notes.size() == 5);
+  REQUIRE(kb.diagnostics.size() == 2);
+  Resolver resolver(kb);
+  const std::vector<Diagnostic> all = run_checks(kb, resolver);
+  REQUIRE(all.size() > 5);
+  for (unsigned jobs : {1u, 2u}) {
+    CheckRun run(kb, resolver, {}, jobs);
+    CHECK(run.note_count() == 5);
+    for (std::size_t step : {1u, 2u, 3u, 5u}) {
+      std::vector<Diagnostic> joined;
+      for (std::size_t b = 0; b < run.note_count(); b += step) {
+        for (Diagnostic& d : run.findings(b, b + step)) joined.push_back(std::move(d));
+      }
+      REQUIRE(joined.size() == all.size());
+      for (std::size_t k = 0; k < all.size(); ++k) {
+        CHECK(format_diagnostic(joined[k]) == format_diagnostic(all[k]));
+      }
+    }
+  }
+  // No notes at all: the first (and only) range still holds the loading problems.
+  MemoryFileSystem only_big({{"x/big.md", big}});
+  KnowledgeBase none = load_knowledge_base(only_big, o);
+  Resolver none_resolver(none);
+  CheckRun run(none, none_resolver);
+  std::vector<Diagnostic> found = run.findings(0, 0);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0].rule == "unreadable-file");
 }

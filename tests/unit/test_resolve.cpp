@@ -100,8 +100,7 @@ TEST_CASE("resolve: path rule, with and without .md", "[resolve]") {
   check_resolves(kb, r, "kitchen/ais_impact", MatchRule::path, "kitchen/ais_impact.md");
   check_resolves(kb, r, "kitchen/ais_impact.md", MatchRule::path, "kitchen/ais_impact.md");
   check_resolves(kb, r, "./kitchen/ais_impact", MatchRule::path, "kitchen/ais_impact.md");
-  check_resolves(kb, r, "kitchen/../kitchen/ais_impact", MatchRule::path,
-                 "kitchen/ais_impact.md");
+  check_resolves(kb, r, "kitchen/../kitchen/ais_impact", MatchRule::path, "kitchen/ais_impact.md");
   check_resolves(kb, r, "kitchen//ais_impact", MatchRule::path, "kitchen/ais_impact.md");
   check_resolves(kb, r, "  kitchen/ais_impact  ", MatchRule::path, "kitchen/ais_impact.md");
   check_resolves(kb, r, "x/x", MatchRule::path, "x/x.md");
@@ -150,8 +149,7 @@ TEST_CASE("resolve: stem, stem-ci, slug, loose and alias rules", "[resolve]") {
   check_resolves(kb, r, "starter culture", MatchRule::alias, "kitchen/sourdough_starters.md");
 }
 
-TEST_CASE("resolve: invisible characters around a folder or stem resolve via loose",
-          "[resolve]") {
+TEST_CASE("resolve: invisible characters around a folder or stem resolve via loose", "[resolve]") {
   KnowledgeBase kb = main_kb();
   Resolver r(kb);
   const std::string cleo = LRI + "cleo" + PDI + "/" + LRI + "cleo" + PDI + ".md";
@@ -222,15 +220,15 @@ TEST_CASE("resolve: the first rule that finds candidates decides", "[resolve]") 
 
   // A small base where every later rule would also match something else.
   KnowledgeBase kb2 = load({
-      {"a/levain.md", note("Bread")},                              // stem "levain"
+      {"a/levain.md", note("Bread")},                                // stem "levain"
       {"b/other.md", note("Other", "aliases: [levain, Leaven]\n")},  // alias "levain"
-      {"c/leaven_notes.md", note("Leaven!")},                      // loose title "leaven"
+      {"c/leaven_notes.md", note("Leaven!")},                        // loose title "leaven"
       {"d/Mixed_Case.md", note("M")},
       {"e/mixed_case_x.md", note("Mixed case")},  // loose title "mixedcase"
   });
   Resolver r2(kb2);
-  check_resolves(kb2, r2, "levain", MatchRule::stem, "a/levain.md");      // stem before alias
-  check_resolves(kb2, r2, "LEVAIN", MatchRule::stem_ci, "a/levain.md");   // stem-ci before alias
+  check_resolves(kb2, r2, "levain", MatchRule::stem, "a/levain.md");         // stem before alias
+  check_resolves(kb2, r2, "LEVAIN", MatchRule::stem_ci, "a/levain.md");      // stem-ci before alias
   check_resolves(kb2, r2, "Leaven", MatchRule::loose, "c/leaven_notes.md");  // loose before alias
   check_resolves(kb2, r2, "mixed_case", MatchRule::stem_ci, "d/Mixed_Case.md");  // before loose
   // The slug is lower case and compared with stems as they are: "Mixed Case" has no slug
@@ -305,7 +303,8 @@ TEST_CASE("resolve: suggest returns the nearest names, nearest first", "[resolve
 
 TEST_CASE("resolve: resolve_all and backlinks", "[resolve]") {
   KnowledgeBase kb = load({
-      {"a.md", note("A", "", "[[b]] [[c]] [[b|again]] [[#H]] [[missing]] [[ | x]] `[[c]]`\n\n# H\n")},
+      {"a.md",
+       note("A", "", "[[b]] [[c]] [[b|again]] [[#H]] [[missing]] [[ | x]] `[[c]]`\n\n# H\n")},
       {"b.md", note("B", "", "[[a]]\n")},
       {"c.md", note("C")},
   });
@@ -348,4 +347,56 @@ TEST_CASE("resolve: suggest with n = 0 returns nothing", "[resolve][bug]") {
   KnowledgeBase kb = main_kb();
   Resolver r(kb);
   CHECK(r.suggest("dupp", 0).empty());
+}
+
+TEST_CASE("resolve: NameIndex finds each key's notes, ascending, each once", "[resolve]") {
+  NameIndex index;
+  index.add("alpha", 0);
+  index.add("beta", 0);
+  index.add("alpha", 2);
+  index.add("alpha", 2);  // the same note adding a key twice counts once
+  index.add("alpha", 5);
+  index.add("", 6);  // an empty key is a key like any other here (the Resolver skips them)
+  index.finish();
+  auto notes = [&](std::string_view key) {
+    std::span<const int> s = index.find(key);
+    return std::vector<int>(s.begin(), s.end());
+  };
+  CHECK(notes("alpha") == std::vector<int>{0, 2, 5});
+  CHECK(notes("beta") == std::vector<int>{0});
+  CHECK(notes("") == std::vector<int>{6});
+  CHECK(notes("alph").empty());
+  CHECK(notes("alphaa").empty());
+  std::map<std::string, std::vector<int>> all;
+  index.for_each([&](std::string_view key, std::span<const int> s) {
+    all[std::string(key)] = std::vector<int>(s.begin(), s.end());
+  });
+  CHECK(all ==
+        std::map<std::string, std::vector<int>>{{"", {6}}, {"alpha", {0, 2, 5}}, {"beta", {0}}});
+  NameIndex empty;
+  empty.finish();
+  CHECK(empty.find("alpha").empty());
+}
+
+TEST_CASE("resolve: NameIndex keeps every key through growth, reserved or not", "[resolve]") {
+  for (std::size_t reserve : {std::size_t{0}, std::size_t{10}, std::size_t{5000}}) {
+    NameIndex index;
+    index.reserve(reserve);
+    constexpr int kNotes = 3000;
+    for (int i = 0; i < kNotes; ++i) {
+      index.add("note " + std::to_string(i), i);
+      index.add("shared " + std::to_string(i % 7), i);
+    }
+    index.finish();
+    for (int i = 0; i < kNotes; ++i) {
+      std::span<const int> s = index.find("note " + std::to_string(i));
+      REQUIRE(s.size() == 1);
+      CHECK(s[0] == i);
+    }
+    std::span<const int> shared = index.find("shared 3");
+    REQUIRE(shared.size() == kNotes / 7 + 1);
+    CHECK(std::is_sorted(shared.begin(), shared.end()));
+    CHECK(shared.front() == 3);
+    CHECK(index.find("note 3000").empty());
+  }
 }
