@@ -16,11 +16,17 @@ namespace tkb {
 class LineIndex {
  public:
   explicit LineIndex(std::string_view text);
+  // The same, filling `storage` (cleared first): a buffer kept across notes saves an
+  // allocation per note. release() hands it back.
+  LineIndex(std::string_view text, std::vector<std::uint32_t>&& storage);
+  std::vector<std::uint32_t> release() && { return std::move(m_starts); }
   Position at(std::size_t offset) const;
   std::size_t line_count() const { return m_starts.size(); }
   std::size_t line_start(std::size_t line) const { return m_starts[line - 1]; }  // 1-based
 
  private:
+  void index(std::string_view text);
+
   std::vector<std::uint32_t> m_starts;
   mutable std::size_t m_hint = 0;  // index of the line last found
 };

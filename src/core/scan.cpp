@@ -536,6 +536,17 @@ WikiLink split_wikilink(std::string_view inner) {
 ScanOutput scan_inline(std::string_view text, std::size_t begin, std::size_t end,
                        const std::vector<CodeBlock>& code, const LineIndex& lines) {
   ScanOutput out;
+  scan_inline(text, begin, end, code, lines, out);
+  return out;
+}
+
+void scan_inline(std::string_view text, std::size_t begin, std::size_t end,
+                 const std::vector<CodeBlock>& code, const LineIndex& lines, ScanOutput& out) {
+  out.links.clear();
+  out.code_links.clear();
+  out.anchors.clear();
+  out.diagnostics.clear();
+  out.suppressions.clear();
   Scanner scanner(text, lines, out);
   std::size_t p = begin;
   for (const CodeBlock& block : code) {
@@ -548,7 +559,6 @@ ScanOutput scan_inline(std::string_view text, std::size_t begin, std::size_t end
   }
   if (p < end) scanner.text_segment(p, end);
   scanner.finish();
-  return out;
 }
 
 std::string plain_text(std::string_view md) {
