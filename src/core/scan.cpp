@@ -193,6 +193,24 @@ class Scanner {
     return p;
   }
 
+  // The next offset in [p, e) holding '[', ']' or '\n', or e.
+  std::size_t find_bracket_or_newline(std::size_t p, std::size_t e) const {
+    const char* d = m_text.data();
+#if defined(__SSE2__)
+    const __m128i open = _mm_set1_epi8('['), close = _mm_set1_epi8(']'), nl = _mm_set1_epi8('\n');
+    while (p + 16 <= e) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + p));
+      __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, open), _mm_cmpeq_epi8(v, close)),
+                                 _mm_cmpeq_epi8(v, nl));
+      if (int mask = _mm_movemask_epi8(hit))
+        return p + static_cast<std::size_t>(__builtin_ctz(mask));
+      p += 16;
+    }
+#endif
+    while (p < e && d[p] != '[' && d[p] != ']' && d[p] != '\n') ++p;
+    return p;
+  }
+
   void diag(std::size_t offset, Severity s, const char* rule, std::string message) {
     // A hostile note can hold millions of broken constructs: report the first few per rule
     // and count the rest (see ScanOutput / scan_inline).
@@ -256,6 +274,8 @@ class Scanner {
                " '|'; only the first separates the target from the text");
     }
     static constexpr std::string_view kPromptMarkers[] = {"link name:", "link text:", "backlink:"};
+    // Every marker holds a ':'; nearly no target does, and then nothing needs lowering.
+    if (link.target.find(':') == std::string_view::npos) return;
     std::string lowered = to_lower_ascii(link.target);
     for (std::string_view marker : kPromptMarkers) {
       if (lowered.find(marker) != std::string::npos) {
@@ -329,11 +349,12 @@ class Scanner {
   }
 
   std::size_t wikilink(std::size_t p, std::size_t e, bool in_code) {
-    // Links are short: walk to the first "]]", "[[" or end of line.
+    // Links are short: look for the first "]]", "[[" or end of line.
     std::size_t close = std::string_view::npos, inner = std::string_view::npos;
-    for (std::size_t q = p + 2; q + 1 < e || (q < e && m_text[q] == '\n'); ++q) {
+    for (std::size_t q = p + 2; (q = find_bracket_or_newline(q, e)) < e; ++q) {
       char c = m_text[q];
       if (c == '\n') break;
+      if (q + 1 >= e) break;  // a lone bracket at the end closes nothing
       if (c == ']' && m_text[q + 1] == ']') {
         close = q;
         break;
