@@ -280,22 +280,28 @@ std::size_t find_e2_or_ef(std::string_view text, std::size_t i) {
 
 // Note-level findings that need the text: fences, generator leftovers, invisible
 // characters; and the block ids.
+// `e2_ef`: every offset of a byte 0xE2 or 0xEF, from scan_text, or null to search for them.
 void scan_lines(std::string_view text, std::size_t body_offset, const LineIndex& lines,
-                const BlockStructure& blocks, Note& note, const AddFn& add) {
+                const BlockStructure& blocks, const std::vector<std::uint32_t>* e2_ef, Note& note,
+                const AddFn& add) {
   // Invisible characters: one finding per line, at the first one.
   std::uint32_t last_line = 0;
-  for (std::size_t i = 0; (i = find_e2_or_ef(text, i)) < text.size();) {
-    if (auto inv = invisible_at(text, i)) {
-      Position pos = lines.at(i);
-      if (pos.line != last_line) {
-        add({"", pos, Severity::warning, "invisible-characters",
-             std::string("invisible character ") + inv->name + " in the text"});
-        last_line = pos.line;
-      }
-      i += inv->length;
-    } else {
-      ++i;
+  auto invisible = [&](std::size_t i) {  // the length to skip
+    auto inv = invisible_at(text, i);
+    if (!inv) return std::size_t{1};
+    Position pos = lines.at(i);
+    if (pos.line != last_line) {
+      add({"", pos, Severity::warning, "invisible-characters",
+           std::string("invisible character ") + inv->name + " in the text"});
+      last_line = pos.line;
     }
+    return inv->length;
+  };
+  if (e2_ef) {
+    // Valid UTF-8: these bytes only lead sequences, so no two overlap.
+    for (std::uint32_t i : *e2_ef) invisible(i);
+  } else {
+    for (std::size_t i = 0; (i = find_e2_or_ef(text, i)) < text.size();) i += invisible(i);
   }
 
   for (const CodeBlock& b : blocks.code) {
@@ -417,6 +423,7 @@ void check_duration(Note& note, const std::vector<TimestampAnchor>& anchors, con
 // Buffers one thread reuses from note to note, so that each note does not grow its own.
 struct Scratch {
   std::vector<std::uint32_t> line_starts;
+  std::vector<std::uint32_t> e2_ef;  // from scan_text
   ScanOutput scan;
 };
 
@@ -431,7 +438,8 @@ Note parse_note(std::string_view text, std::string path, const ParseOptions& opt
   note.size = text.size();
   split_path(note);
   thread_local Scratch scratch;
-  LineIndex lines(text, std::move(scratch.line_starts));
+  const TextScan facts = scan_text(text, scratch.line_starts, scratch.e2_ef);
+  LineIndex lines = LineIndex::from_starts(std::move(scratch.line_starts));
   struct GiveBack {  // on every return
     LineIndex& lines;
     std::size_t size;
@@ -447,13 +455,15 @@ Note parse_note(std::string_view text, std::string path, const ParseOptions& opt
     note.diagnostics.push_back(std::move(d));
   };
 
-  if (const void* nul = std::memchr(text.data(), '\0', text.size())) {
-    std::size_t at = static_cast<const char*>(nul) - text.data();
+  if (facts.has_nul) {
+    std::size_t at =
+        static_cast<const char*>(std::memchr(text.data(), '\0', text.size())) - text.data();
     add({"", lines.at(at), Severity::error, "binary-content",
          "file holds NUL bytes; it looks like a binary file, not a note, and is not read"});
     return note;
   }
-  if (std::size_t bad = first_invalid_utf8(text); bad != std::string_view::npos) {
+  if (std::size_t bad = facts.valid_utf8 ? std::string_view::npos : first_invalid_utf8(text);
+      bad != std::string_view::npos) {
     add({"", lines.at(bad), Severity::warning, "invalid-utf8",
          "bytes that are not valid UTF-8; names and text around them may show wrongly"});
   }
@@ -484,7 +494,8 @@ Note parse_note(std::string_view text, std::string path, const ParseOptions& opt
   note.suppressions = std::move(scan.suppressions);
   for (Diagnostic& d : scan.diagnostics) add(std::move(d));
   std::vector<TimestampAnchor>& anchors = scan.anchors;  // into the note below, if kept
-  scan_lines(text, fm.body_offset, lines, blocks, note, add);
+  scan_lines(text, fm.body_offset, lines, blocks, facts.valid_utf8 ? &scratch.e2_ef : nullptr, note,
+             add);
   suspect_minutes(anchors, add);
   check_duration(note, anchors, add);
 
