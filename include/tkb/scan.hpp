@@ -27,6 +27,10 @@ struct ScanOutput {
 // code spans and HTML comments are found here.
 ScanOutput scan_inline(std::string_view text, std::size_t begin, std::size_t end,
                        const std::vector<CodeBlock>& code, const LineIndex& lines);
+// The same into `out`, whose lists are cleared first and keep their capacity: a caller that
+// parses many notes reuses one ScanOutput instead of growing new lists for each.
+void scan_inline(std::string_view text, std::size_t begin, std::size_t end,
+                 const std::vector<CodeBlock>& code, const LineIndex& lines, ScanOutput& out);
 
 // The plain text of a stretch of Markdown: wikilinks become their visible text, HTML tags
 // and anchors are removed, emphasis markers dropped, white space collapsed.

@@ -16,11 +16,20 @@ namespace tkb {
 class LineIndex {
  public:
   explicit LineIndex(std::string_view text);
+  // Adopt line starts already found by scan_text; release() hands them back, so that a
+  // buffer can be reused from note to note.
+  static LineIndex from_starts(std::vector<std::uint32_t>&& starts) {
+    return LineIndex(std::move(starts));
+  }
+  std::vector<std::uint32_t> release() && { return std::move(m_starts); }
   Position at(std::size_t offset) const;
   std::size_t line_count() const { return m_starts.size(); }
   std::size_t line_start(std::size_t line) const { return m_starts[line - 1]; }  // 1-based
 
  private:
+  explicit LineIndex(std::vector<std::uint32_t>&& starts) : m_starts(std::move(starts)) {}
+  void index(std::string_view text);
+
   std::vector<std::uint32_t> m_starts;
   mutable std::size_t m_hint = 0;  // index of the line last found
 };
@@ -39,6 +48,19 @@ std::string slugify(std::string_view title);
 
 // True when `s` is valid UTF-8 (no overlongs, no surrogates).
 bool is_valid_utf8(std::string_view s);
+
+// What scan_text finds besides the lines.
+struct TextScan {
+  bool has_nul = false;
+  bool valid_utf8 = true;  // as is_valid_utf8 says
+};
+
+// One pass over a note for what the parser needs of every byte: the start of each line into
+// `line_starts` (cleared first; for LineIndex::from_starts), whether it holds a NUL byte,
+// whether it is valid UTF-8, and, when it is, the offsets of every 0xE2 and 0xEF byte (the
+// lead bytes of the invisible characters) into `e2_ef` (cleared first).
+TextScan scan_text(std::string_view text, std::vector<std::uint32_t>& line_starts,
+                   std::vector<std::uint32_t>& e2_ef);
 
 // Levenshtein distance, giving up (returning max + 1) once it must exceed `max`.
 std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t max);

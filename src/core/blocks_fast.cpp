@@ -65,9 +65,34 @@ std::size_t fence_run(std::string_view s, char& ch) {
   return n >= 3 ? n : 0;
 }
 
-bool contains_fence(std::string_view s) {
-  return s.find("```") != std::string_view::npos || s.find("~~~") != std::string_view::npos;
-}
+// Where `needle` next occurs in the text, for lines asked about in increasing order: each
+// search starts past the previous answer, so all lines together cost one pass, not two
+// searches per line.
+class NextOccurrence {
+ public:
+  NextOccurrence(std::string_view text, std::string_view needle) : m_text(text), m_needle(needle) {}
+  bool within(std::size_t b, std::size_t e) {
+    if (!m_known || (m_at != std::string_view::npos && m_at < b)) {
+      m_at = m_text.find(m_needle, b);
+      m_known = true;
+    }
+    return m_at != std::string_view::npos && m_at + m_needle.size() <= e;
+  }
+
+ private:
+  std::string_view m_text, m_needle;
+  std::size_t m_at = 0;
+  bool m_known = false;
+};
+
+// Does the line [b, e) hold "```" or "~~~"?
+struct FenceFinder {
+  NextOccurrence backticks, tildes;
+  explicit FenceFinder(std::string_view text) : backticks(text, "```"), tildes(text, "~~~") {}
+  bool in_line(std::size_t b, std::size_t e) {
+    return backticks.within(b, e) || tildes.within(b, e);
+  }
+};
 
 std::string_view trim_right(std::string_view s) {
   while (!s.empty() && (is_space(s.back()) || s.back() == '\r')) s.remove_suffix(1);
@@ -104,6 +129,7 @@ std::optional<BlockStructure> scan_blocks_fast(std::string_view text, std::size_
   std::size_t fence_len = 0;
   CodeBlock fence;
 
+  FenceFinder fences(text);
   std::size_t line_no = lines.at(body_offset).line;  // body_offset starts a line
   for (std::size_t ls = body_offset; ls < text.size(); ++line_no) {
     bool last = line_no >= lines.line_count();
@@ -137,7 +163,7 @@ std::optional<BlockStructure> scan_blocks_fast(std::string_view text, std::size_
       if (prev != Prev::paragraph) return std::nullopt;
       std::size_t m = list_marker(content);
       std::string_view rest = content.substr(m);
-      if (atx_start(content) || atx_start(rest) || contains_fence(line) || content[0] == '>' ||
+      if (atx_start(content) || atx_start(rest) || fences.in_line(ls, le) || content[0] == '>' ||
           content[0] == '<' || rule_line(content)) {
         return std::nullopt;  // a nested block whose place depends on list indentation
       }
@@ -167,7 +193,7 @@ std::optional<BlockStructure> scan_blocks_fast(std::string_view text, std::size_
     std::string_view trimmed = trim_right(content);
     bool tag_alone = trimmed.back() == '>' && content.find('>') == trimmed.size() - 1;
     bool html_block = content[0] == '<' && (!anchor_start || tag_alone);
-    if (contains_fence(line) || rule_line(content) || html_block) return std::nullopt;
+    if (fences.in_line(ls, le) || rule_line(content) || html_block) return std::nullopt;
     if (atx_start(content)) {
       auto [b, e] = atx_heading_text(text, ls + indent);
       std::size_t level = 0;

@@ -5,6 +5,9 @@
 #include <functional>
 #include <optional>
 #include <string>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "tkb/blocks.hpp"
 #include "tkb/front_matter.hpp"
@@ -139,24 +142,16 @@ std::string sentence_before(std::string_view text, std::size_t offset, std::size
 // Copy every text the note's views show into one allocation owned by the note, and point the
 // views there: the file text (and the temporary sentences) can then be freed.
 void move_to_pool(Note& note) {
-  std::vector<std::string_view*> views;
-  views.reserve(note.links.size() * 4 + note.code_links.size() * 4 + note.anchors.size() * 3 +
-                note.headings.size());
-  for (auto* list : {&note.links, &note.code_links}) {
-    for (WikiLink& l : *list) {
-      // target, fragment and alias lie inside raw: only raw is copied.
-      views.push_back(&l.raw);
-    }
-  }
-  for (TimestampAnchor& a : note.anchors) {
-    views.push_back(&a.data_t);
-    views.push_back(&a.label);
-    views.push_back(&a.text);
-  }
-  for (Heading& h : note.headings) views.push_back(&h.text);
-  for (std::string_view& b : note.block_ids) views.push_back(&b);
   std::size_t total = 0;
-  for (const std::string_view* v : views) total += v->size();
+  for (auto* list : {&note.links, &note.code_links}) {
+    // target, fragment and alias lie inside raw: only raw is copied.
+    for (const WikiLink& l : *list) total += l.raw.size();
+  }
+  for (const TimestampAnchor& a : note.anchors) {
+    total += a.data_t.size() + a.label.size() + a.text.size();
+  }
+  for (const Heading& h : note.headings) total += h.text.size();
+  for (std::string_view b : note.block_ids) total += b.size();
   // Never in the small-string buffer, whose address changes when the note moves.
   note.pool.reserve(std::max<std::size_t>(total, 32));
   auto rebase = [&](std::string_view& v) {
@@ -258,31 +253,55 @@ bool generator_leftover(std::string_view line) {
          lower.find("backlink") != std::string::npos || lower.find("markdown") != std::string::npos;
 }
 
+bool block_id_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+}
+
 using AddFn = std::function<void(Diagnostic)>;
+
+// The first offset at or after `i` holding 0xE2 or 0xEF (the lead bytes of the invisible
+// characters), or text.size(). One pass: two memchr calls per hit would rescan the rest of
+// a note full of dashes and curly quotes (E2 80 9x) for every one of them.
+std::size_t find_e2_or_ef(std::string_view text, std::size_t i) {
+  const char* d = text.data();
+  const std::size_t n = text.size();
+#if defined(__SSE2__)
+  const __m128i e2 = _mm_set1_epi8(static_cast<char>(0xE2)),
+                ef = _mm_set1_epi8(static_cast<char>(0xEF));
+  for (; i + 16 <= n; i += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + i));
+    if (int mask = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, e2), _mm_cmpeq_epi8(v, ef))))
+      return i + static_cast<std::size_t>(__builtin_ctz(mask));
+  }
+#endif
+  while (i < n && d[i] != '\xE2' && d[i] != '\xEF') ++i;
+  return i;
+}
 
 // Note-level findings that need the text: fences, generator leftovers, invisible
 // characters; and the block ids.
+// `e2_ef`: every offset of a byte 0xE2 or 0xEF, from scan_text, or null to search for them.
 void scan_lines(std::string_view text, std::size_t body_offset, const LineIndex& lines,
-                const BlockStructure& blocks, Note& note, const AddFn& add) {
+                const BlockStructure& blocks, const std::vector<std::uint32_t>* e2_ef, Note& note,
+                const AddFn& add) {
   // Invisible characters: one finding per line, at the first one.
   std::uint32_t last_line = 0;
-  for (std::size_t i = 0; i < text.size();) {
-    const char* hit = static_cast<const char*>(std::memchr(text.data() + i, 0xE2, text.size() - i));
-    const char* bom = static_cast<const char*>(std::memchr(text.data() + i, 0xEF, text.size() - i));
-    if (!hit || (bom && bom < hit)) hit = bom;
-    if (!hit) break;
-    i = static_cast<std::size_t>(hit - text.data());
-    if (auto inv = invisible_at(text, i)) {
-      Position pos = lines.at(i);
-      if (pos.line != last_line) {
-        add({"", pos, Severity::warning, "invisible-characters",
-             std::string("invisible character ") + inv->name + " in the text"});
-        last_line = pos.line;
-      }
-      i += inv->length;
-    } else {
-      ++i;
+  auto invisible = [&](std::size_t i) {  // the length to skip
+    auto inv = invisible_at(text, i);
+    if (!inv) return std::size_t{1};
+    Position pos = lines.at(i);
+    if (pos.line != last_line) {
+      add({"", pos, Severity::warning, "invisible-characters",
+           std::string("invisible character ") + inv->name + " in the text"});
+      last_line = pos.line;
     }
+    return inv->length;
+  };
+  if (e2_ef) {
+    // Valid UTF-8: these bytes only lead sequences, so no two overlap.
+    for (std::uint32_t i : *e2_ef) invisible(i);
+  } else {
+    for (std::size_t i = 0; (i = find_e2_or_ef(text, i)) < text.size();) i += invisible(i);
   }
 
   for (const CodeBlock& b : blocks.code) {
@@ -334,36 +353,33 @@ void scan_lines(std::string_view text, std::size_t body_offset, const LineIndex&
     std::size_t le = ln < lines.line_count() ? lines.line_start(ln + 1) - 1 : text.size();
     std::string_view line = text.substr(ls, le - ls);
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
-    std::size_t first = line.find_first_not_of(" \t>");
-    if (first != std::string_view::npos && line.back() == ':' &&
-        generator_leftover(line.substr(first))) {
-      std::string message = "\"";
-      message.append(trim(line.substr(first)));
-      message.append("\" looks like text generator chatter left in the note");
-      add({"", lines.at(ls + first), Severity::warning, "generator-leftover", std::move(message)});
-    }
-    // `text ^block-id` at the end of a line.
-    std::size_t caret = line.rfind('^');
-    if (caret != std::string_view::npos && caret + 1 < line.size() &&
-        (caret == 0 || line[caret - 1] == ' ')) {
-      std::string_view id = line.substr(caret + 1);
-      if (std::all_of(id.begin(), id.end(), [](char c) {
-            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                   c == '-';
-          })) {
-        note.block_ids.push_back(id);
+    if (line.empty()) continue;
+    if (line.back() == ':') {
+      std::size_t first = line.find_first_not_of(" \t>");
+      if (first != std::string_view::npos && generator_leftover(line.substr(first))) {
+        std::string message = "\"";
+        message.append(trim(line.substr(first)));
+        message.append("\" looks like text generator chatter left in the note");
+        add({"", lines.at(ls + first), Severity::warning, "generator-leftover",
+             std::move(message)});
       }
+    }
+    // `text ^block-id` at the end of a line: walk back over the id only, not the whole line.
+    std::size_t id = line.size();
+    while (id > 0 && block_id_char(line[id - 1])) --id;
+    if (id > 0 && id < line.size() && line[id - 1] == '^' && (id == 1 || line[id - 2] == ' ')) {
+      note.block_ids.push_back(line.substr(id));
     }
   }
 }
 
 // Timestamps that look like MM:SS written as HH:MM:00: nearly all end in ":00" and some
 // pass an hour.
-void suspect_minutes(const Note& note, const AddFn& add) {
+void suspect_minutes(const std::vector<TimestampAnchor>& anchors, const AddFn& add) {
   int three_field = 0, zero = 0;
   const TimestampAnchor* first = nullptr;
   std::int64_t max = 0;
-  for (const TimestampAnchor& a : note.anchors) {
+  for (const TimestampAnchor& a : anchors) {
     if (!a.seconds || std::count(a.data_t.begin(), a.data_t.end(), ':') != 2) continue;
     ++three_field;
     if (*a.seconds % 60 == 0) ++zero;
@@ -380,7 +396,7 @@ void suspect_minutes(const Note& note, const AddFn& add) {
 }
 
 // Front-matter `duration` (seconds or HH:MM:SS), and the anchors past it.
-void check_duration(Note& note, const AddFn& add) {
+void check_duration(Note& note, const std::vector<TimestampAnchor>& anchors, const AddFn& add) {
   const FrontMatterEntry* e = note.front_matter.find("duration");
   if (!e) return;
   std::string_view v = trim(e->value);
@@ -395,7 +411,7 @@ void check_duration(Note& note, const AddFn& add) {
     return;
   }
   note.duration = t.seconds;
-  for (const TimestampAnchor& a : note.anchors) {
+  for (const TimestampAnchor& a : anchors) {
     if (a.seconds && *a.seconds > *note.duration) {
       add({"", a.pos, Severity::warning, "timestamp-beyond-duration",
            "timestamp " + format_hms(*a.seconds) + " is past the end of the video (" +
@@ -404,6 +420,16 @@ void check_duration(Note& note, const AddFn& add) {
   }
 }
 
+// Buffers one thread reuses from note to note, so that each note does not grow its own.
+struct Scratch {
+  std::vector<std::uint32_t> line_starts;
+  std::vector<std::uint32_t> e2_ef;  // from scan_text
+  ScanOutput scan;
+};
+
+// Past this size a note's buffers are dropped after it rather than kept for the next one.
+constexpr std::size_t kKeepScratchFor = std::size_t{1} << 20;
+
 }  // namespace
 
 Note parse_note(std::string_view text, std::string path, const ParseOptions& options) {
@@ -411,19 +437,33 @@ Note parse_note(std::string_view text, std::string path, const ParseOptions& opt
   note.path = std::move(path);
   note.size = text.size();
   split_path(note);
-  LineIndex lines(text);
+  thread_local Scratch scratch;
+  const TextScan facts = scan_text(text, scratch.line_starts, scratch.e2_ef);
+  LineIndex lines = LineIndex::from_starts(std::move(scratch.line_starts));
+  struct GiveBack {  // on every return
+    LineIndex& lines;
+    std::size_t size;
+    ~GiveBack() {
+      if (size <= kKeepScratchFor)
+        scratch.line_starts = std::move(lines).release();
+      else
+        scratch = Scratch{};
+    }
+  } give_back{lines, text.size()};
   AddFn add = [&](Diagnostic d) {
     d.path = note.path;
     note.diagnostics.push_back(std::move(d));
   };
 
-  if (const void* nul = std::memchr(text.data(), '\0', text.size())) {
-    std::size_t at = static_cast<const char*>(nul) - text.data();
+  if (facts.has_nul) {
+    std::size_t at =
+        static_cast<const char*>(std::memchr(text.data(), '\0', text.size())) - text.data();
     add({"", lines.at(at), Severity::error, "binary-content",
          "file holds NUL bytes; it looks like a binary file, not a note, and is not read"});
     return note;
   }
-  if (std::size_t bad = first_invalid_utf8(text); bad != std::string_view::npos) {
+  if (std::size_t bad = facts.valid_utf8 ? std::string_view::npos : first_invalid_utf8(text);
+      bad != std::string_view::npos) {
     add({"", lines.at(bad), Severity::warning, "invalid-utf8",
          "bytes that are not valid UTF-8; names and text around them may show wrongly"});
   }
@@ -440,25 +480,29 @@ Note parse_note(std::string_view text, std::string path, const ParseOptions& opt
   std::optional<BlockStructure> fast;
   if (!options.always_full_markdown) fast = scan_blocks_fast(text, fm.body_offset, lines);
   BlockStructure blocks = fast ? std::move(*fast) : scan_blocks_full(text, fm.body_offset, lines);
+  note.headings.reserve(blocks.headings.size());
   for (const HeadingBlock& h : blocks.headings) {
     note.headings.push_back(
         Heading{h.level, text.substr(h.begin, h.end - h.begin), lines.at(h.begin)});
   }
 
-  ScanOutput scan = scan_inline(text, fm.body_offset, text.size(), blocks.code, lines);
-  note.links = std::move(scan.links);
-  note.code_links = std::move(scan.code_links);
-  note.anchors = std::move(scan.anchors);
+  ScanOutput& scan = scratch.scan;
+  scan_inline(text, fm.body_offset, text.size(), blocks.code, lines, scan);
+  // Copied at their exact size: a knowledge base keeps them all, so no slack.
+  note.links.assign(scan.links.begin(), scan.links.end());
+  note.code_links.assign(scan.code_links.begin(), scan.code_links.end());
   note.suppressions = std::move(scan.suppressions);
   for (Diagnostic& d : scan.diagnostics) add(std::move(d));
-  scan_lines(text, fm.body_offset, lines, blocks, note, add);
-  suspect_minutes(note, add);
-  check_duration(note, add);
+  std::vector<TimestampAnchor>& anchors = scan.anchors;  // into the note below, if kept
+  scan_lines(text, fm.body_offset, lines, blocks, facts.valid_utf8 ? &scratch.e2_ef : nullptr, note,
+             add);
+  suspect_minutes(anchors, add);
+  check_duration(note, anchors, add);
 
   const std::size_t body_line = lines.at(fm.body_offset).line;
   std::vector<std::string> sentences;  // computed text: owned here until moved to the pool
-  if (options.anchor_text) sentences.reserve(note.anchors.size());
-  for (TimestampAnchor& a : note.anchors) {
+  if (options.anchor_text) sentences.reserve(anchors.size());
+  for (TimestampAnchor& a : anchors) {
     auto it =
         std::upper_bound(note.headings.begin(), note.headings.end(), a.pos.offset,
                          [](std::uint32_t off, const Heading& h) { return off < h.pos.offset; });
@@ -478,7 +522,7 @@ Note parse_note(std::string_view text, std::string path, const ParseOptions& opt
       note.last_seconds = std::max(note.last_seconds.value_or(*a.seconds), *a.seconds);
     }
   }
-  if (!options.keep_anchors) std::vector<TimestampAnchor>().swap(note.anchors);  // frees
+  if (options.keep_anchors) note.anchors.assign(anchors.begin(), anchors.end());
 
   // The `From: [[channel]]` line: the first body line up to the first heading that starts so.
   std::uint32_t limit_line = note.headings.empty() ? UINT32_MAX : note.headings.front().pos.line;
@@ -494,11 +538,6 @@ Note parse_note(std::string_view text, std::string path, const ParseOptions& opt
     }
   }
   move_to_pool(note);
-  // The scanner grew these by doubling; a knowledge base keeps them all, so trim the slack.
-  note.links.shrink_to_fit();
-  note.code_links.shrink_to_fit();
-  note.anchors.shrink_to_fit();
-  note.headings.shrink_to_fit();
   return note;
 }
 

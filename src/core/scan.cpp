@@ -193,6 +193,40 @@ class Scanner {
     return p;
   }
 
+  // The next offset in [p, e) holding '>' or '\n', or e.
+  std::size_t find_gt_or_newline(std::size_t p, std::size_t e) const {
+    const char* d = m_text.data();
+#if defined(__SSE2__)
+    const __m128i gt = _mm_set1_epi8('>'), nl = _mm_set1_epi8('\n');
+    while (p + 16 <= e) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + p));
+      if (int mask = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, nl))))
+        return p + static_cast<std::size_t>(__builtin_ctz(mask));
+      p += 16;
+    }
+#endif
+    while (p < e && d[p] != '>' && d[p] != '\n') ++p;
+    return p;
+  }
+
+  // The next offset in [p, e) holding '[', ']' or '\n', or e.
+  std::size_t find_bracket_or_newline(std::size_t p, std::size_t e) const {
+    const char* d = m_text.data();
+#if defined(__SSE2__)
+    const __m128i open = _mm_set1_epi8('['), close = _mm_set1_epi8(']'), nl = _mm_set1_epi8('\n');
+    while (p + 16 <= e) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + p));
+      __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, open), _mm_cmpeq_epi8(v, close)),
+                                 _mm_cmpeq_epi8(v, nl));
+      if (int mask = _mm_movemask_epi8(hit))
+        return p + static_cast<std::size_t>(__builtin_ctz(mask));
+      p += 16;
+    }
+#endif
+    while (p < e && d[p] != '[' && d[p] != ']' && d[p] != '\n') ++p;
+    return p;
+  }
+
   void diag(std::size_t offset, Severity s, const char* rule, std::string message) {
     // A hostile note can hold millions of broken constructs: report the first few per rule
     // and count the rest (see ScanOutput / scan_inline).
@@ -256,6 +290,8 @@ class Scanner {
                " '|'; only the first separates the target from the text");
     }
     static constexpr std::string_view kPromptMarkers[] = {"link name:", "link text:", "backlink:"};
+    // Every marker holds a ':'; nearly no target does, and then nothing needs lowering.
+    if (link.target.find(':') == std::string_view::npos) return;
     std::string lowered = to_lower_ascii(link.target);
     for (std::string_view marker : kPromptMarkers) {
       if (lowered.find(marker) != std::string::npos) {
@@ -329,11 +365,12 @@ class Scanner {
   }
 
   std::size_t wikilink(std::size_t p, std::size_t e, bool in_code) {
-    // Links are short: walk to the first "]]", "[[" or end of line.
+    // Links are short: look for the first "]]", "[[" or end of line.
     std::size_t close = std::string_view::npos, inner = std::string_view::npos;
-    for (std::size_t q = p + 2; q + 1 < e || (q < e && m_text[q] == '\n'); ++q) {
+    for (std::size_t q = p + 2; (q = find_bracket_or_newline(q, e)) < e; ++q) {
       char c = m_text[q];
       if (c == '\n') break;
+      if (q + 1 >= e) break;  // a lone bracket at the end closes nothing
       if (c == ']' && m_text[q + 1] == ']') {
         close = q;
         break;
@@ -369,7 +406,8 @@ class Scanner {
   }
 
   std::size_t angle(std::size_t p, std::size_t e) {
-    if (m_text.compare(p, 4, "<!--") == 0) {
+    if (m_text.size() - p >= 4 && m_text[p + 1] == '!' && m_text[p + 2] == '-' &&
+        m_text[p + 3] == '-') {  // "<!--"
       std::size_t close = m_text.substr(0, e).find("-->", p + 4);
       if (close == std::string_view::npos) return p + 4;  // not a comment: literal text
       suppression(p, m_text.substr(p + 4, close - p - 4), close);
@@ -385,19 +423,26 @@ class Scanner {
   std::size_t anchor(std::size_t p, std::size_t e) {
     // The tag ends at the first '>' (a tag may wrap onto the next lines, but not across a
     // blank line); the label at the first "</a>" after it.
-    const void* hit = std::memchr(m_text.data() + p, '>', std::min(e - p, kMaxTag));
-    if (!hit) return p + 1;
-    std::size_t gt = static_cast<std::size_t>(static_cast<const char*>(hit) - m_text.data());
-    if (next_blank_line(m_text, p, gt) < gt) return p + 1;
-    std::size_t le = line_end(m_text, gt, std::min(e, gt + 1 + kMaxLabel));
+    // One search for '>' or a line break; only a tag that wraps needs the blank-line test.
+    const std::size_t tag_limit = p + std::min(e - p, kMaxTag);
+    std::size_t gt = find_gt_or_newline(p, tag_limit);
+    if (gt < tag_limit && m_text[gt] == '\n') {
+      const void* hit = std::memchr(m_text.data() + gt, '>', tag_limit - gt);
+      if (!hit) return p + 1;
+      gt = static_cast<std::size_t>(static_cast<const char*>(hit) - m_text.data());
+      if (next_blank_line(m_text, p, gt) < gt) return p + 1;
+    } else if (gt >= tag_limit) {
+      return p + 1;
+    }
     std::string_view tag = m_text.substr(p, gt + 1 - p);
-    if (tag.find("yt-timestamp") == std::string_view::npos) return gt + 1;
+    static constexpr std::string_view kCanonical = "<a class=\"yt-timestamp\" data-t=\"";
+    const bool canonical_start = tag.substr(0, kCanonical.size()) == kCanonical;
+    if (!canonical_start && tag.find("yt-timestamp") == std::string_view::npos) return gt + 1;
 
     std::string_view cls, data_t;
     bool has_data_t = false;
     bool well_formed;
-    static constexpr std::string_view kCanonical = "<a class=\"yt-timestamp\" data-t=\"";
-    if (tag.substr(0, kCanonical.size()) == kCanonical && tag.size() >= kCanonical.size() + 2 &&
+    if (canonical_start && tag.size() >= kCanonical.size() + 2 &&
         tag.substr(tag.size() - 2) == "\">" && tag.find('"', kCanonical.size()) == tag.size() - 2) {
       // The form nearly every anchor has: no attribute parsing needed.
       well_formed = true;
@@ -428,9 +473,18 @@ class Scanner {
     a.pos = m_lines.at(p);
     a.data_t = data_t;
     std::size_t after;
-    std::size_t close = find_ci(m_text.substr(0, le), "</a>", gt + 1);
+    // The first "</a>" within reach, if no line break comes before its end (the label stays
+    // on the tag's line): the labels are short, so this beats finding the line end first.
+    const std::size_t label_limit = std::min(e, gt + 1 + kMaxLabel);
+    std::size_t close = find_ci(m_text.substr(0, label_limit), "</a>", gt + 1);
+    if (close != std::string_view::npos &&
+        std::find(m_text.begin() + gt, m_text.begin() + close + 4, '\n') !=
+            m_text.begin() + close + 4) {
+      close = std::string_view::npos;
+    }
     std::string_view label;
     if (close == std::string_view::npos) {
+      const std::size_t le = line_end(m_text, gt, label_limit);
       // Take a bracketed label if there is one; the link never closes.
       std::size_t lb = gt + 1;
       std::size_t rb = lb < le && m_text[lb] == '[' ? m_text.substr(0, le).find(']', lb) : lb;
@@ -469,6 +523,7 @@ class Scanner {
   void check_times(TimestampAnchor& a, std::size_t p) {
     std::string_view dt = trim(a.data_t);
     TimeParse t = parse_time(dt);
+    const bool time_form = t.seconds.has_value();  // not the bare-seconds fallback below
     if (!t.seconds && !dt.empty() &&
         std::all_of(dt.begin(), dt.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
         dt.size() <= 9) {
@@ -480,6 +535,7 @@ class Scanner {
       return;
     }
     a.seconds = t.seconds;
+    if (time_form && a.label == dt) return;  // the usual case: the same time, written alike
     if (a.label.empty()) {
       diag(p, Severity::warning, "malformed-anchor",
            "timestamp link has an empty label, so nothing shows in the rendered note");
@@ -536,6 +592,17 @@ WikiLink split_wikilink(std::string_view inner) {
 ScanOutput scan_inline(std::string_view text, std::size_t begin, std::size_t end,
                        const std::vector<CodeBlock>& code, const LineIndex& lines) {
   ScanOutput out;
+  scan_inline(text, begin, end, code, lines, out);
+  return out;
+}
+
+void scan_inline(std::string_view text, std::size_t begin, std::size_t end,
+                 const std::vector<CodeBlock>& code, const LineIndex& lines, ScanOutput& out) {
+  out.links.clear();
+  out.code_links.clear();
+  out.anchors.clear();
+  out.diagnostics.clear();
+  out.suppressions.clear();
   Scanner scanner(text, lines, out);
   std::size_t p = begin;
   for (const CodeBlock& block : code) {
@@ -548,7 +615,6 @@ ScanOutput scan_inline(std::string_view text, std::size_t begin, std::size_t end
   }
   if (p < end) scanner.text_segment(p, end);
   scanner.finish();
-  return out;
 }
 
 std::string plain_text(std::string_view md) {

@@ -2,17 +2,37 @@
 
 #include <algorithm>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace tkb {
 
 LineIndex::LineIndex(std::string_view text) {
   m_starts.reserve(text.size() / 64 + 1);
+  index(text);
+}
+
+void LineIndex::index(std::string_view text) {
   m_starts.push_back(0);
-  const char* base = text.data();
-  const char* end = base + text.size();
-  for (const char* p = base; (p = static_cast<const char*>(std::memchr(p, '\n', end - p)));) {
-    ++p;
-    m_starts.push_back(static_cast<std::uint32_t>(p - base));
+  const char* d = text.data();
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  // Sixteen bytes at a time: lines are short, and a memchr call per line costs more than
+  // the search itself.
+  const __m128i nl = _mm_set1_epi8('\n');
+  for (; i + 16 <= n; i += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + i));
+    for (unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl))); mask;
+         mask &= mask - 1) {
+      m_starts.push_back(
+          static_cast<std::uint32_t>(i + static_cast<std::size_t>(__builtin_ctz(mask)) + 1));
+    }
+  }
+#endif
+  for (; i < n; ++i) {
+    if (d[i] == '\n') m_starts.push_back(static_cast<std::uint32_t>(i + 1));
   }
 }
 
@@ -114,6 +134,55 @@ std::string slugify(std::string_view title) {
   return out;
 }
 
+namespace {
+
+// The length of the valid UTF-8 sequence starting at s[i] (s[i] >= 0x80), or 0 when it is not
+// one (bad lead or continuation byte, cut short, overlong, surrogate, above U+10FFFF).
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  auto c = static_cast<unsigned char>(s[i]);
+  std::size_t len;
+  std::uint32_t cp;
+  if ((c & 0xE0) == 0xC0)
+    len = 2, cp = c & 0x1F;
+  else if ((c & 0xF0) == 0xE0)
+    len = 3, cp = c & 0x0F;
+  else if ((c & 0xF8) == 0xF0)
+    len = 4, cp = c & 0x07;
+  else
+    return 0;
+  if (i + len > s.size()) return 0;
+  for (std::size_t k = 1; k < len; ++k) {
+    auto cc = static_cast<unsigned char>(s[i + k]);
+    if ((cc & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (cc & 0x3F);
+  }
+  if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+      cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+    return 0;
+  }
+  return len;
+}
+
+// Check the UTF-8 in s[i, end) (a sequence may run past `end`), noting each 0xE2 and 0xEF lead
+// byte. Returns where checking stopped, or npos at the first invalid sequence.
+std::size_t check_utf8(std::string_view s, std::size_t i, std::size_t end,
+                       std::vector<std::uint32_t>& e2_ef) {
+  while (i < end) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = utf8_sequence(s, i);
+    if (len == 0) return std::string_view::npos;
+    if (c == 0xE2 || c == 0xEF) e2_ef.push_back(static_cast<std::uint32_t>(i));
+    i += len;
+  }
+  return i;
+}
+
+}  // namespace
+
 bool is_valid_utf8(std::string_view s) {
   std::size_t i = 0, n = s.size();
   while (i < n) {
@@ -125,34 +194,56 @@ bool is_valid_utf8(std::string_view s) {
       i += 8;
     }
     if (i >= n) break;
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
       ++i;
       continue;
     }
-    std::size_t len;
-    std::uint32_t cp;
-    if ((c & 0xE0) == 0xC0)
-      len = 2, cp = c & 0x1F;
-    else if ((c & 0xF0) == 0xE0)
-      len = 3, cp = c & 0x0F;
-    else if ((c & 0xF8) == 0xF0)
-      len = 4, cp = c & 0x07;
-    else
-      return false;
-    if (i + len > n) return false;
-    for (std::size_t k = 1; k < len; ++k) {
-      auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      return false;
-    }
+    std::size_t len = utf8_sequence(s, i);
+    if (len == 0) return false;
     i += len;
   }
   return true;
+}
+
+TextScan scan_text(std::string_view text, std::vector<std::uint32_t>& line_starts,
+                   std::vector<std::uint32_t>& e2_ef) {
+  TextScan r;
+  line_starts.clear();
+  e2_ef.clear();
+  line_starts.push_back(0);
+  const char* d = text.data();
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  std::size_t checked = 0;  // UTF-8 is checked up to here (a sequence may cross a block)
+#if defined(__SSE2__)
+  // Sixteen bytes at a time; only blocks with a byte >= 0x80 go to the UTF-8 check.
+  const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
+  __m128i nul = zero;
+  for (; i + 16 <= n; i += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + i));
+    for (unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl))); mask;
+         mask &= mask - 1) {
+      line_starts.push_back(
+          static_cast<std::uint32_t>(i + static_cast<unsigned>(__builtin_ctz(mask)) + 1));
+    }
+    nul = _mm_or_si128(nul, _mm_cmpeq_epi8(v, zero));
+    if (unsigned high = static_cast<unsigned>(_mm_movemask_epi8(v)); high && r.valid_utf8) {
+      std::size_t from = std::max(checked, i + static_cast<unsigned>(__builtin_ctz(high)));
+      checked = check_utf8(text, from, i + 16, e2_ef);
+      if (checked == std::string_view::npos) r.valid_utf8 = false;
+    }
+  }
+  r.has_nul = _mm_movemask_epi8(nul) != 0;
+#endif
+  if (r.valid_utf8 && std::max(checked, i) < n) {
+    r.valid_utf8 = check_utf8(text, std::max(checked, i), n, e2_ef) != std::string_view::npos;
+  }
+  for (; i < n; ++i) {
+    if (d[i] == '\n') line_starts.push_back(static_cast<std::uint32_t>(i + 1));
+    if (d[i] == '\0') r.has_nul = true;
+  }
+  if (!r.valid_utf8) e2_ef.clear();
+  return r;
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t max) {
