@@ -99,7 +99,9 @@ class Resolver {
   using Index = NameIndex;
   const KnowledgeBase& m_kb;
   std::vector<int> m_identity;  // 0..n-1: the candidates of a self link
-  Index m_path, m_stem, m_stem_ci, m_loose, m_alias;
+  // Paths of notes in folders, and of notes at the root (which a target without '/' can
+  // name by path: most targets have no '/', and a miss in the small index is cheap).
+  Index m_path, m_root_path, m_stem, m_stem_ci, m_loose, m_alias;
 };
 
 // Every link of every note, resolved once: links[note][i] is the resolution of

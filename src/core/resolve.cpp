@@ -156,33 +156,55 @@ Resolver::Resolver(const KnowledgeBase& kb, unsigned jobs) : m_kb(kb) {
   for (int i = 0; i < n; ++i) m_identity[static_cast<std::size_t>(i)] = i;
   // The indexes are independent: each is built on a thread of its own. Notes come in order,
   // so every key's note list is ascending.
-  auto build = [&](NameIndex& index, auto&& add_keys) {
-    index.reserve(kb.notes.size());
+  auto build = [&](NameIndex& index, auto&& add_keys, std::size_t expected_keys) {
+    index.reserve(expected_keys);
     for (int i = 0; i < n; ++i) add_keys(kb.notes[static_cast<std::size_t>(i)], i);
     index.finish();
   };
   const std::function<void()> builders[] = {
       [&] {
-        build(m_path, [&](const Note& note, int i) { add(m_path, without_md(note.path), i); });
-      },
-      [&] { build(m_stem, [&](const Note& note, int i) { add(m_stem, note.id, i); }); },
-      [&] {
-        build(m_stem_ci,
-              [&](const Note& note, int i) { add(m_stem_ci, to_lower_ascii(note.id), i); });
-      },
-      [&] {
-        build(m_loose, [&](const Note& note, int i) {
-          std::string stem = loose_key(note.id);
-          add(m_loose, stem, i);
-          if (!note.title.empty()) {
-            if (std::string title = loose_key(note.title); title != stem) add(m_loose, title, i);
-          }
-        });
+        build(
+            m_path,
+            [&](const Note& note, int i) {
+              if (!note.folder.empty()) add(m_path, without_md(note.path), i);
+            },
+            kb.notes.size());
+        build(
+            m_root_path,
+            [&](const Note& note, int i) {
+              if (note.folder.empty()) add(m_root_path, without_md(note.path), i);
+            },
+            0);
       },
       [&] {
-        build(m_alias, [&](const Note& note, int i) {
-          for (const std::string& a : note.aliases) add(m_alias, to_lower_ascii(trim(a)), i);
-        });
+        build(
+            m_stem, [&](const Note& note, int i) { add(m_stem, note.id, i); }, kb.notes.size());
+      },
+      [&] {
+        build(
+            m_stem_ci, [&](const Note& note, int i) { add(m_stem_ci, to_lower_ascii(note.id), i); },
+            kb.notes.size());
+      },
+      [&] {
+        build(
+            m_loose,
+            [&](const Note& note, int i) {
+              std::string stem = loose_key(note.id);
+              add(m_loose, stem, i);
+              if (!note.title.empty()) {
+                if (std::string title = loose_key(note.title); title != stem)
+                  add(m_loose, title, i);
+              }
+            },
+            kb.notes.size() * 2);
+      },
+      [&] {
+        build(
+            m_alias,
+            [&](const Note& note, int i) {
+              for (const std::string& a : note.aliases) add(m_alias, to_lower_ascii(trim(a)), i);
+            },
+            0);
       },
   };
   parallel_for(std::size(builders), jobs, [&](std::size_t k) { builders[k](); });
@@ -210,9 +232,10 @@ Resolution Resolver::resolve(std::string_view raw_target, int from) const {
   if (target.find('/') != std::string_view::npos) {
     std::string path;
     if (!normalise_path(target, path)) return r;  // climbs out of the root: never resolves
-    found = lookup(m_path, path, MatchRule::path);
+    found =
+        lookup(path.find('/') == std::string::npos ? m_root_path : m_path, path, MatchRule::path);
   } else {
-    found = lookup(m_path, target, MatchRule::path);
+    found = lookup(m_root_path, target, MatchRule::path);  // small: a miss costs little
   }
   found = found || lookup(m_stem, target, MatchRule::stem) ||
           lookup(m_stem_ci, to_lower_ascii(target), MatchRule::stem_ci) ||

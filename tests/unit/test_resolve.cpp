@@ -111,6 +111,13 @@ TEST_CASE("resolve: path rule, with and without .md", "[resolve]") {
   CHECK(root.rule == MatchRule::path);
   CHECK(paths_of(kb, root.candidates) == std::vector<std::string>{"x.md"});
   check_resolves(kb, r, "x.md", MatchRule::path, "x.md");
+  // Root notes and notes in folders sit in two indexes: a path that normalises to a root
+  // note's still finds it, and a folder note is not found by its stem through the path rule.
+  Resolution back_to_root = r.resolve("kitchen/../x");
+  CHECK(back_to_root.rule == MatchRule::path);
+  CHECK(paths_of(kb, back_to_root.candidates) == std::vector<std::string>{"x.md"});
+  check_resolves(kb, r, "./x", MatchRule::path, "x.md");
+  CHECK(r.resolve("ais_impact").rule != MatchRule::path);
 }
 
 TEST_CASE("resolve: a path that climbs out of the root never resolves", "[resolve]") {
