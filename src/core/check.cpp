@@ -253,14 +253,16 @@ class Checker {
         m_incoming(kb.notes.size()),
         m_listed(kb.notes.size()),
         m_index_page(kb.notes.size(), -1),
-        m_link_begin(kb.notes.size() + 1, 0) {
+        m_link_begin(kb.notes.size() + 1, 0),
+        m_is_index(kb.notes.size(), 0) {
     const std::size_t n = kb.notes.size();
     std::unordered_map<std::string_view, int> index_of_folder;
     m_names.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
       const Note& note = kb.notes[i];
+      m_is_index[i] = is_index_page(note);
       m_folder_notes[note.folder].push_back(static_cast<int>(i));
-      if (!note.folder.empty() && is_index_page(note)) {
+      if (!note.folder.empty() && m_is_index[i]) {
         index_of_folder.emplace(note.folder, static_cast<int>(i));
       }
       m_link_begin[i + 1] = m_link_begin[i] + note.links.size();
@@ -309,7 +311,7 @@ class Checker {
       out.push_back({n.path, pos, find_rule(rule)->severity, rule, std::move(message)});
     };
     if (is_binary(n)) return;
-    bool topic = !is_index_page(n);
+    bool topic = !m_is_index[static_cast<std::size_t>(i)];
     check_front_matter(n, topic, add);
     if (topic) check_source(n, add);
     if (topic && n.anchor_count == 0 && !n.wrapped_in_fence) {
@@ -362,7 +364,7 @@ class Checker {
       add("case-collision", "the path differs only by letter case from " + others(*same_case) +
                                 ": they collide on macOS and Windows");
     }
-    if (is_index_page(n)) return;
+    if (m_is_index[static_cast<std::size_t>(i)]) return;
     if (m_incoming[i].load() == 0) add("orphan-note", "no other note links to this note");
     if (m_index_page[i] >= 0 && !m_listed[i].load()) {
       add("unlinked-from-channel", "the channel index page " + m_kb.notes[m_index_page[i]].path +
@@ -569,6 +571,7 @@ class Checker {
   std::unordered_map<std::string, std::vector<int>> m_folder_notes;
   std::vector<std::size_t> m_link_begin;  // note i's links are m_resolved[m_link_begin[i]...]
   std::vector<Resolved> m_resolved;
+  std::vector<char> m_is_index;  // a channel index page or a root page, not a topic note
 };
 
 }  // namespace
