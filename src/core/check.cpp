@@ -271,16 +271,25 @@ class Checker {
       auto it = index_of_folder.find(kb.notes[i].folder);
       if (it != index_of_folder.end()) m_index_page[i] = it->second;
     }
-    m_same_stem = groups_of_equal(
-        n, [&](std::size_t a, std::size_t b) { return kb.notes[a].id.compare(kb.notes[b].id); });
-    m_same_case = groups_of_equal(n, [&](std::size_t a, std::size_t b) {
-      return compare_ignoring_case(kb.notes[a].path, kb.notes[b].path);
-    });
     // Every link resolved once, on every core: the knowledge-base rules need all incoming
-    // links counted before any note's findings are made.
+    // links counted before any note's findings are made. The two name groupings are two more
+    // pieces of the same work, first so that they overlap with the links.
     m_resolved.resize(m_link_begin[n]);
     constexpr std::size_t kChunk = 256;
-    parallel_for((n + kChunk - 1) / kChunk, jobs, [&](std::size_t chunk) {
+    parallel_for(2 + (n + kChunk - 1) / kChunk, jobs, [&](std::size_t piece) {
+      if (piece == 0) {
+        m_same_stem = groups_of_equal(n, [&](std::size_t a, std::size_t b) {
+          return kb.notes[a].id.compare(kb.notes[b].id);
+        });
+        return;
+      }
+      if (piece == 1) {
+        m_same_case = groups_of_equal(n, [&](std::size_t a, std::size_t b) {
+          return compare_ignoring_case(kb.notes[a].path, kb.notes[b].path);
+        });
+        return;
+      }
+      const std::size_t chunk = piece - 2;
       for (std::size_t i = chunk * kChunk; i < std::min(n, (chunk + 1) * kChunk); ++i) {
         const Note& note = kb.notes[i];
         std::string stem = loose_key(note.id);
