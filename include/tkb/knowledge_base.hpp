@@ -92,6 +92,15 @@ struct KnowledgeBase {
 void for_each_note(FileSystem& fs, const LoadOptions& options,
                    const std::function<void(Note&)>& visit, std::vector<Diagnostic>& problems);
 
+// The same with a first step on the threads that parse: `render` turns each note into text
+// there (several notes at once, in any order; it must be safe to call concurrently), and
+// `visit` receives each note with its text on the calling thread, in path order. For output
+// whose formatting costs as much as the parsing.
+void for_each_note(FileSystem& fs, const LoadOptions& options,
+                   const std::function<std::string(const Note&)>& render,
+                   const std::function<void(Note&, std::string&)>& visit,
+                   std::vector<Diagnostic>& problems);
+
 // Read and parse every note. Never throws for bad input: problems become diagnostics.
 // The result is identical whatever `jobs` is.
 KnowledgeBase load_knowledge_base(FileSystem& fs, const LoadOptions& options = {});

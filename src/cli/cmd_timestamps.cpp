@@ -46,12 +46,35 @@ int run_timestamps(Context& ctx, const TimestampsOptions& o) {
     // error with nothing written.
     VideoFilter videos(o.videos);
     std::ostringstream held;
-    auto w =
-        make_writer(o.format, videos.empty() ? open_output() : held, columns, output_options(ctx));
-    stream_notes(ctx, {.anchor_text = true}, [&](const Note& n) {
-      if (videos.matches(n)) write_anchors(n, *w);
-    });
-    w->finish();
+    std::ostream& out = videos.empty() ? open_output() : held;
+    if (o.format == Format::json) {
+      auto w = make_writer(o.format, out, columns, output_options(ctx));
+      stream_notes(ctx, {.anchor_text = true}, [&](const Note& n) {
+        if (videos.matches(n)) write_anchors(n, *w);
+      });
+      w->finish();
+    } else {
+      // CSV and TSV rows are formatted on the threads that parse, each note's rows into a
+      // text of their own, and written in order here: formatting a gigabyte of rows costs
+      // as much as parsing the notes.
+      OutputOptions rows = output_options(ctx);
+      rows.header = false;
+      make_writer(o.format, out, columns, output_options(ctx))->finish();  // the header
+      stream_notes(
+          ctx, {.anchor_text = true},
+          [&](const Note& n) {
+            std::ostringstream text;
+            if (videos.wants(n)) {
+              auto w = make_writer(o.format, text, columns, rows);
+              write_anchors(n, *w);
+              w->finish();
+            }
+            return std::move(text).str();
+          },
+          [&](const Note& n, std::string& text) {
+            if (videos.matches(n)) out << text;
+          });
+    }
     videos.require_all_seen();
     if (!videos.empty()) open_output() << held.str();
   } else {

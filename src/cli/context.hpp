@@ -46,6 +46,10 @@ Loaded load(const Context& ctx, LoadWants wants = {});
 // tkb::for_each_note), reporting problems on stderr as load() does.
 void stream_notes(const Context& ctx, LoadWants wants,
                   const std::function<void(const Note&)>& visit);
+// The same with a first step, `render`, on the parsing threads (see tkb::for_each_note).
+void stream_notes(const Context& ctx, LoadWants wants,
+                  const std::function<std::string(const Note&)>& render,
+                  const std::function<void(const Note&, std::string&)>& visit);
 
 // The note a user named: a path relative to the root (with or without .md), or any link
 // target that resolves. Throws tkb::Error (exit 2) with suggestions when nothing matches.
@@ -67,6 +71,8 @@ class VideoFilter {
   bool empty() const { return m_wanted.empty(); }
   // Whether `n` is one of the wanted videos' notes (every note when none was asked for).
   bool matches(const Note& n);
+  // Whether `n` is wanted, without counting it as seen (safe on any thread).
+  bool wants(const Note& n) const { return m_wanted.empty() || m_wanted.count(n.video_id) > 0; }
   // Throws tkb::Error naming the first id no note matched.
   void require_all_seen() const;
 

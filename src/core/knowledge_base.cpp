@@ -70,20 +70,34 @@ std::string& thread_buffer() {
 }  // namespace
 
 void for_each_note(FileSystem& fs, const LoadOptions& options,
-                   const std::function<void(Note&)>& visit, std::vector<Diagnostic>& problems) {
+                   const std::function<std::string(const Note&)>& render,
+                   const std::function<void(Note&, std::string&)>& visit,
+                   std::vector<Diagnostic>& problems) {
   const std::vector<std::string> paths = fs.list_notes(problems);
   // Workers parse at most this many notes ahead of the one being visited.
   constexpr std::size_t kWindow = 512;
-  ordered_parallel<Loaded>(
+  struct Rendered {
+    Loaded loaded;
+    std::string text;
+  };
+  ordered_parallel<Rendered>(
       paths.size(), options.jobs, kWindow,
       [&](std::size_t i) {
         std::string error;
-        return read_and_parse(fs, paths[i], options, thread_buffer(), error);
+        Rendered r{read_and_parse(fs, paths[i], options, thread_buffer(), error), {}};
+        if (r.loaded.note && render) r.text = render(*r.loaded.note);
+        return r;
       },
-      [&](std::size_t, Loaded& loaded) {
-        if (loaded.failure) problems.push_back(std::move(*loaded.failure));
-        if (loaded.note) visit(*loaded.note);
+      [&](std::size_t, Rendered& r) {
+        if (r.loaded.failure) problems.push_back(std::move(*r.loaded.failure));
+        if (r.loaded.note) visit(*r.loaded.note, r.text);
       });
+}
+
+void for_each_note(FileSystem& fs, const LoadOptions& options,
+                   const std::function<void(Note&)>& visit, std::vector<Diagnostic>& problems) {
+  for_each_note(
+      fs, options, nullptr, [&](Note& n, std::string&) { visit(n); }, problems);
 }
 
 KnowledgeBase load_knowledge_base(FileSystem& fs, const LoadOptions& options) {
