@@ -96,6 +96,44 @@ std::size_t paragraph_start(std::string_view text, const LineIndex& lines, Posit
   return lines.line_start(ln);
 }
 
+// Where the last "</a>" in `seg` starts, or npos. memrchr finds each '<' many bytes at a
+// time: the previous anchor can be a paragraph away.
+std::size_t last_close_tag(std::string_view seg) {
+  if (seg.size() < 4) return std::string_view::npos;
+  std::size_t room = seg.size() - 3;  // offsets where four bytes still fit
+  while (room > 0) {
+    const void* hit = ::memrchr(seg.data(), '<', room);
+    if (!hit) break;
+    auto at = static_cast<std::size_t>(static_cast<const char*>(hit) - seg.data());
+    if (std::memcmp(seg.data() + at, "</a>", 4) == 0) return at;
+    room = at;
+  }
+  return std::string_view::npos;
+}
+
+// The first offset at or after `i` holding a byte that can matter to a sentence's start
+// ('[', ']', '.', '!', '?'), or seg.size(). Sixteen bytes at a time with SSE2.
+std::size_t next_sentence_byte(std::string_view seg, std::size_t i) {
+  const char* d = seg.data();
+#if defined(__SSE2__)
+  const __m128i a = _mm_set1_epi8('['), b = _mm_set1_epi8(']'), c = _mm_set1_epi8('.'),
+                e = _mm_set1_epi8('!'), f = _mm_set1_epi8('?');
+  for (; i + 16 <= seg.size(); i += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + i));
+    __m128i hit =
+        _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, a), _mm_cmpeq_epi8(v, b)),
+                                  _mm_or_si128(_mm_cmpeq_epi8(v, c), _mm_cmpeq_epi8(v, e))),
+                     _mm_cmpeq_epi8(v, f));
+    if (int mask = _mm_movemask_epi8(hit)) return i + static_cast<std::size_t>(__builtin_ctz(mask));
+  }
+#endif
+  while (i < seg.size() && d[i] != '[' && d[i] != ']' && d[i] != '.' && d[i] != '!' &&
+         d[i] != '?') {
+    ++i;
+  }
+  return i;
+}
+
 // The sentence an anchor at `offset` closes, as plain text.
 std::string sentence_before(std::string_view text, std::size_t offset, std::size_t line_start) {
   // A sentence is not longer than this; looking further back on a huge line would make
@@ -122,12 +160,14 @@ std::string sentence_before(std::string_view text, std::size_t offset, std::size
   // The sentence starts after an earlier anchor on the line (the text between two anchors is
   // what the later one cites), or after the last ". ", "! " or "? " outside a wikilink.
   std::size_t start = 0;
-  if (std::size_t close = seg.rfind("</a>"); close != std::string_view::npos) {
+  if (std::size_t close = last_close_tag(seg); close != std::string_view::npos) {
     start = close + 4;
     while (start < seg.size() && std::strchr(" \t.,;:!?", seg[start])) ++start;
   }
   int depth = 0;
   for (std::size_t i = start; i + 1 < seg.size(); ++i) {
+    i = next_sentence_byte(seg, i);
+    if (i + 1 >= seg.size()) break;
     if (seg[i] == '[' && seg[i + 1] == '[')
       ++depth, ++i;
     else if (seg[i] == ']' && seg[i + 1] == ']')

@@ -618,16 +618,32 @@ void scan_inline(std::string_view text, std::size_t begin, std::size_t end,
 }
 
 std::string plain_text(std::string_view md) {
-  std::string out;
-  out.reserve(md.size());
+  // Bytes that need a decision; every other byte is copied as it is. The result is never
+  // longer than `md` (a link gives way to a part of it), so it is written in place into a
+  // buffer of that size and cut to length at the end.
+  static constexpr auto kSpecial = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : std::string_view("[<*`_\n\r\t ")) t[c] = true;
+    return t;
+  }();
+  std::string out(md.size(), '\0');
+  char* const begin = out.data();
+  char* o = begin;
   std::size_t i = 0;
   while (i < md.size()) {
     char c = md[i];
+    if (!kSpecial[static_cast<unsigned char>(c)]) {
+      *o++ = c;
+      ++i;
+      continue;
+    }
     if (c == '[' && md.compare(i, 2, "[[") == 0) {
       std::size_t close = md.find("]]", i + 2);
       if (close != std::string_view::npos) {
         WikiLink l = split_wikilink(md.substr(i + 2, close - i - 2));
-        out += l.has_alias && !l.alias.empty() ? l.alias : l.target;
+        std::string_view shown = l.has_alias && !l.alias.empty() ? l.alias : l.target;
+        std::memcpy(o, shown.data(), shown.size());
+        o += shown.size();
         i = close + 2;
         continue;
       }
@@ -652,15 +668,15 @@ std::string plain_text(std::string_view md) {
       continue;
     }
     if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-    if (c == ' ' && (out.empty() || out.back() == ' ')) {
+    if (c == ' ' && (o == begin || o[-1] == ' ')) {
       ++i;
       continue;
     }
-    out += c;
+    *o++ = c;
     ++i;
   }
-  while (!out.empty() && (out.back() == ' ' || out.back() == ',' || out.back() == ';'))
-    out.pop_back();
+  while (o != begin && (o[-1] == ' ' || o[-1] == ',' || o[-1] == ';')) --o;
+  out.resize(static_cast<std::size_t>(o - begin));
   return out;
 }
 
