@@ -74,23 +74,32 @@ void for_each_note(FileSystem& fs, const LoadOptions& options,
                    const std::function<void(Note&, std::string&)>& visit,
                    std::vector<Diagnostic>& problems) {
   const std::vector<std::string> paths = fs.list_notes(problems);
-  // Workers parse at most this many notes ahead of the one being visited.
-  constexpr std::size_t kWindow = 512;
+  // Notes go to the workers in batches (handing each note over alone cost more in waking
+  // threads than in parsing), and workers run at most kWindow batches ahead of the one being
+  // visited.
+  constexpr std::size_t kBatch = 16, kWindow = 32;
   struct Rendered {
     Loaded loaded;
     std::string text;
   };
-  ordered_parallel<Rendered>(
-      paths.size(), options.jobs, kWindow,
-      [&](std::size_t i) {
-        std::string error;
-        Rendered r{read_and_parse(fs, paths[i], options, thread_buffer(), error), {}};
-        if (r.loaded.note && render) r.text = render(*r.loaded.note);
-        return r;
+  const std::size_t batches = (paths.size() + kBatch - 1) / kBatch;
+  ordered_parallel<std::vector<Rendered>>(
+      batches, options.jobs, kWindow,
+      [&](std::size_t b) {
+        std::vector<Rendered> out;
+        for (std::size_t i = b * kBatch; i < std::min(paths.size(), (b + 1) * kBatch); ++i) {
+          std::string error;
+          Rendered& r = out.emplace_back(
+              Rendered{read_and_parse(fs, paths[i], options, thread_buffer(), error), {}});
+          if (r.loaded.note && render) r.text = render(*r.loaded.note);
+        }
+        return out;
       },
-      [&](std::size_t, Rendered& r) {
-        if (r.loaded.failure) problems.push_back(std::move(*r.loaded.failure));
-        if (r.loaded.note) visit(*r.loaded.note, r.text);
+      [&](std::size_t, std::vector<Rendered>& batch) {
+        for (Rendered& r : batch) {
+          if (r.loaded.failure) problems.push_back(std::move(*r.loaded.failure));
+          if (r.loaded.note) visit(*r.loaded.note, r.text);
+        }
       });
 }
 
