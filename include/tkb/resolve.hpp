@@ -13,7 +13,7 @@
 namespace tkb {
 
 // The rules, tried in this order; the first that finds candidates decides.
-enum class MatchRule {
+enum class MatchRule : std::uint8_t {
   path,     // relative path from the root, with or without `.md`
   stem,     // exact file stem
   stem_ci,  // file stem, ignoring ASCII case
