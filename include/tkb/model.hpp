@@ -36,15 +36,46 @@ struct Heading {
   Position pos;           // of the text
 };
 
-// `[[target#fragment|alias]]` or `![[...]]`.
+// `[[target#fragment|alias]]` or `![[...]]`. Its parts are kept as places in `raw`, so that
+// moving the link's text moves them too, and a link costs 56 bytes whatever it holds (a
+// 100,000-note knowledge base has about 1.5 million).
 struct WikiLink {
-  std::string_view raw;       // the whole link as written, brackets included
-  std::string_view target;    // trimmed; empty for `[[#Heading]]`
-  std::string_view fragment;  // after '#', trimmed; starts with '^' for a block reference
-  std::string_view alias;     // after the first '|', trimmed
+  std::string_view raw;  // the whole link as written, brackets included
+  Position pos;          // of the first '[' (or the '!' of an embed)
   bool has_alias = false;
   bool embed = false;
-  Position pos;  // of the first '[' (or the '!' of an embed)
+
+  std::string_view target() const { return part(m_target); }  // trimmed; empty for `[[#Heading]]`
+  // After '#', trimmed; starts with '^' for a block reference.
+  std::string_view fragment() const { return part(m_fragment); }
+  std::string_view alias() const { return part(m_alias); }  // after the first '|', trimmed
+
+  // Set the parts: views into `raw` (or empty).
+  void set_parts(std::string_view target, std::string_view fragment, std::string_view alias) {
+    m_target = place(target);
+    m_fragment = place(fragment);
+    m_alias = place(alias);
+  }
+  // Make `raw` the larger `outer`, which contains the current raw: the parts keep their text.
+  void widen_raw(std::string_view outer) {
+    const auto shift = static_cast<std::uint32_t>(raw.data() - outer.data());
+    for (Part* p : {&m_target, &m_fragment, &m_alias}) {
+      if (p->size != 0) p->at += shift;
+    }
+    raw = outer;
+  }
+
+ private:
+  struct Part {
+    std::uint32_t at = 0, size = 0;
+  };
+  Part place(std::string_view s) const {
+    if (s.empty()) return {};
+    return {static_cast<std::uint32_t>(s.data() - raw.data()),
+            static_cast<std::uint32_t>(s.size())};
+  }
+  std::string_view part(Part p) const { return raw.substr(p.at, p.size); }
+  Part m_target, m_fragment, m_alias;
 };
 
 // `<a class="yt-timestamp" data-t="00:01:02">[00:01:02]</a>`.

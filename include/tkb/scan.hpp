@@ -12,7 +12,8 @@ namespace tkb {
 
 // Split the inside of `[[...]]` (brackets removed) into target, fragment and alias.
 // The alias starts after the first '|' (or `\|`, as written inside tables); each part is
-// trimmed. `raw` and `pos` are left for the caller.
+// trimmed. `raw` is `inner` (a caller that has the whole link widens it); `pos` is left for
+// the caller.
 WikiLink split_wikilink(std::string_view inner);
 
 struct ScanOutput {

@@ -26,9 +26,9 @@ int run_links(Context& ctx, const LinksOptions& o) {
     Resolution r = loaded.resolver->resolve_link(l, note);
     Cell target = r.resolved() ? Cell(notes[r.note].path) : Cell(std::monostate{});
     if (!r.resolved() && o.format != Format::json) {
-      target = std::string(r.ambiguous()                              ? "(ambiguous)"
-                           : (l.target.empty() && l.fragment.empty()) ? "(empty)"
-                                                                      : "(broken)");
+      target = std::string(r.ambiguous()                                  ? "(ambiguous)"
+                           : (l.target().empty() && l.fragment().empty()) ? "(empty)"
+                                                                          : "(broken)");
     }
     w->row({static_cast<std::int64_t>(l.pos.line), static_cast<std::int64_t>(l.pos.column),
             text_cell(l.raw), target, std::string(to_string(r.rule))});

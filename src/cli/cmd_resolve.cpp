@@ -9,7 +9,7 @@ namespace tkb::cli {
 namespace {
 
 std::string status(const WikiLink& l, const Resolution& r) {
-  if (l.target.empty() && l.fragment.empty()) return "empty";
+  if (l.target().empty() && l.fragment().empty()) return "empty";
   if (r.resolved()) return "resolved";
   return r.ambiguous() ? "ambiguous" : "broken";
 }
@@ -79,7 +79,7 @@ int run_resolve(Context& ctx, const ResolveOptions& o) {
     if (inner.size() >= 4 && inner.substr(0, 2) == "[[" && inner.substr(inner.size() - 2) == "]]") {
       inner = inner.substr(2, inner.size() - 4);
     }
-    std::string_view target = split_wikilink(inner).target;
+    std::string_view target = split_wikilink(inner).target();
     Resolution r = loaded.resolver->resolve(target, from);
     std::vector<std::string> suggestions;
     if (!r.resolved()) {

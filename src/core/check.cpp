@@ -431,7 +431,7 @@ class Checker {
   void check_link(int i, const WikiLink& l, const Resolved& resolved, const Add& add,
                   std::unordered_map<std::string, std::string>& cache) {
     const Note& n = m_kb.notes[i];
-    if (l.target.empty() && l.fragment.empty()) {
+    if (l.target().empty() && l.fragment().empty()) {
       add(l.pos, "empty-link", "link " + std::string(l.raw) + " has no target");
       return;
     }
@@ -440,54 +440,54 @@ class Checker {
       std::vector<std::string> paths;
       for (int c : r.candidates) paths.push_back(m_kb.notes[c].path);
       add(l.pos, "ambiguous-link",
-          "link target \"" + std::string(l.target) + "\" matches " +
+          "link target \"" + std::string(l.target()) + "\" matches " +
               std::to_string(r.candidates.size()) + " notes (" + join(paths) +
               "), none of them alone in this note's folder");
       return;
     }
     if (resolved.note < 0) {
-      if (time_shaped(l.target)) {
+      if (time_shaped(l.target())) {
         add(l.pos, "timestamp-as-link",
             std::string(l.raw) +
                 " is a wikilink to a time, not a link to the video; write a "
                 "yt-timestamp link");
         return;
       }
-      std::string key = n.folder + '\n' + std::string(l.target);
+      std::string key = n.folder + '\n' + std::string(l.target());
       auto it = cache.find(key);
-      if (it == cache.end()) it = cache.emplace(key, did_you_mean(i, l.target)).first;
+      if (it == cache.end()) it = cache.emplace(key, did_you_mean(i, l.target())).first;
       add(l.pos, "broken-link",
-          "link target \"" + std::string(l.target) + "\" matches no note" + it->second);
+          "link target \"" + std::string(l.target()) + "\" matches no note" + it->second);
       return;
     }
     const Note& target = m_kb.notes[resolved.note];
     const MatchRule rule = resolved.rule;
-    if (resolved.note == i && rule != MatchRule::self && l.fragment.empty()) {
+    if (resolved.note == i && rule != MatchRule::self && l.fragment().empty()) {
       add(l.pos, "self-link", "link " + std::string(l.raw) + " points to the note itself");
     }
     if (rule == MatchRule::stem_ci || rule == MatchRule::slug || rule == MatchRule::loose) {
       add(l.pos, "non-canonical-link",
-          "link target \"" + std::string(l.target) + "\" reaches " + target.path + " only by " +
+          "link target \"" + std::string(l.target()) + "\" reaches " + target.path + " only by " +
               (rule == MatchRule::stem_ci ? "ignoring case"
                : rule == MatchRule::slug  ? "the file-name rule"
                                           : "ignoring case and punctuation") +
               "; its exact name is [[" + target.id + "]]");
     }
-    if (!l.fragment.empty() && l.fragment[0] == '^') {
-      std::string_view id = l.fragment.substr(1);
+    if (!l.fragment().empty() && l.fragment()[0] == '^') {
+      std::string_view id = l.fragment().substr(1);
       if (std::find(target.block_ids.begin(), target.block_ids.end(), id) ==
           target.block_ids.end()) {
         add(l.pos, "block-not-found", "block ^" + std::string(id) + " is not in " + target.path);
       }
-    } else if (!l.fragment.empty()) {
-      std::string want = loose_key(l.fragment);
+    } else if (!l.fragment().empty()) {
+      std::string want = loose_key(l.fragment());
       bool found =
           std::any_of(target.headings.begin(), target.headings.end(), [&](const Heading& h) {
             return loose_key(h.text) == want || loose_key(plain_text(h.text)) == want;
           });
       if (!found) {
         add(l.pos, "heading-not-found",
-            "heading \"" + std::string(l.fragment) + "\" is not in " + target.path);
+            "heading \"" + std::string(l.fragment()) + "\" is not in " + target.path);
       }
     }
   }
@@ -665,15 +665,15 @@ std::vector<MissingTarget> missing_targets(const KnowledgeBase& kb, const Resolv
     const Note& n = kb.notes[i];
     if ((!only.empty() && !any_glob(only, n.path)) || any_glob(skip, n.path)) continue;
     for (const WikiLink& l : n.links) {
-      if (l.target.empty()) continue;
+      if (l.target().empty()) continue;
       Resolution r = resolver.resolve_link(l, i);
       if (r.resolved() || r.ambiguous()) continue;
       // A target with no letters or digits (`[[???]]`) has an empty loose key: it stays a
       // group of its own rather than joining every other such target.
-      std::string key = loose_key(l.target);
-      if (key.empty()) key = "\x01" + std::string(l.target);
+      std::string key = loose_key(l.target());
+      if (key.empty()) key = "\x01" + std::string(l.target());
       Group& g = groups[key];
-      ++g.spellings[std::string(l.target)];
+      ++g.spellings[std::string(l.target())];
       ++g.links;
       g.notes.insert(i);
     }

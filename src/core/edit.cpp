@@ -348,17 +348,17 @@ bool in_table_row(std::string_view text, std::size_t offset) {
 std::string retarget_link(const WikiLink& link, std::string_view text,
                           std::string_view new_target) {
   std::string raw(link.raw);
-  if (link.target.empty()) return raw;
-  const std::size_t at = static_cast<std::size_t>(link.target.data() - link.raw.data());
+  if (link.target().empty()) return raw;
+  const std::size_t at = static_cast<std::size_t>(link.target().data() - link.raw.data());
   std::string out = raw.substr(0, at);
   out.append(new_target);
-  out.append(raw, at + link.target.size());
-  const bool visible_changes = new_target != link.target;
-  if (visible_changes && !link.embed && link.alias.empty() && out.size() >= 2) {
+  out.append(raw, at + link.target().size());
+  const bool visible_changes = new_target != link.target();
+  if (visible_changes && !link.embed && link.alias().empty() && out.size() >= 2) {
     // The visible text was the target: keep it as the alias.
-    std::string alias = link.has_alias ? std::string(link.target)
+    std::string alias = link.has_alias ? std::string(link.target())
                                        : (in_table_row(text, link.pos.offset) ? "\\|" : "|") +
-                                             std::string(link.target);
+                                             std::string(link.target());
     out.insert(out.size() - 2, alias);
   }
   return out;

@@ -164,7 +164,7 @@ class NoteFixer {
     Made m;
     const WikiLink* l = link(d, m);
     if (!l || l->embed) return m;
-    std::string_view visible = l->alias.empty() ? l->target : l->alias;
+    std::string_view visible = l->alias().empty() ? l->target() : l->alias();
     if (visible.empty()) return m;
     m.edits.push_back({d.pos.offset, std::string(l->raw), std::string(visible), d.rule});
     return m;
@@ -174,11 +174,12 @@ class NoteFixer {
     Made m;
     if (trim(m_note.video_id).empty()) return m;  // a time of no video
     const WikiLink* l = link(d, m);
-    if (!l || l->embed || !l->fragment.empty() || (!l->alias.empty() && l->alias != l->target)) {
+    if (!l || l->embed || !l->fragment().empty() ||
+        (!l->alias().empty() && l->alias() != l->target())) {
       return m;
     }
-    if (!parse_time(l->target).seconds) return m;
-    m.edits.push_back({d.pos.offset, std::string(l->raw), timestamp_anchor(l->target), d.rule});
+    if (!parse_time(l->target()).seconds) return m;
+    m.edits.push_back({d.pos.offset, std::string(l->raw), timestamp_anchor(l->target()), d.rule});
     return m;
   }
 

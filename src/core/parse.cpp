@@ -199,18 +199,8 @@ void move_to_pool(Note& note) {
     note.pool.append(v);
     v = std::string_view(note.pool.data() + at, v.size());
   };
-  auto inside = [](std::string_view part, std::string_view old_whole, std::string_view new_whole) {
-    if (part.empty()) return std::string_view(new_whole.data(), 0);
-    return new_whole.substr(static_cast<std::size_t>(part.data() - old_whole.data()), part.size());
-  };
   for (auto* list : {&note.links, &note.code_links}) {
-    for (WikiLink& l : *list) {
-      std::string_view old = l.raw;
-      rebase(l.raw);
-      l.target = inside(l.target, old, l.raw);
-      l.fragment = inside(l.fragment, old, l.raw);
-      l.alias = inside(l.alias, old, l.raw);
-    }
+    for (WikiLink& l : *list) rebase(l.raw);  // the parts are places in raw: they follow
   }
   for (TimestampAnchor& a : note.anchors) {
     rebase(a.data_t);
@@ -572,7 +562,7 @@ Note parse_note(std::string_view text, std::string path, const ParseOptions& opt
     std::size_t ls = lines.line_start(l.pos.line);
     std::string_view before = trim(text.substr(ls, l.pos.offset - ls));
     if (before == "From:") {
-      note.channel = std::string(l.target);
+      note.channel = std::string(l.target());
       note.channel_link = static_cast<int>(i);
       break;
     }

@@ -244,7 +244,7 @@ RenamePlan plan_rename(const KnowledgeBase& kb, const Resolver& resolver, FileSy
     if (i == old_index && req.remove_old) continue;  // removed with its links
     const Note& n = kb.notes[static_cast<std::size_t>(i)];
     for (const WikiLink& l : n.links) {
-      if (l.target.empty()) continue;  // [[#Heading]]: the note itself, wherever it is
+      if (l.target().empty()) continue;  // [[#Heading]]: the note itself, wherever it is
       Resolution r = resolver.resolve_link(l, i);
       if (!r.resolved()) continue;
       const int want = destination(r.note);
@@ -252,13 +252,13 @@ RenamePlan plan_rename(const KnowledgeBase& kb, const Resolver& resolver, FileSy
         return resolver_after.resolve(target, i).note == want;
       };
       const Note& w = after.notes[static_cast<std::size_t>(want)];
-      const std::string md = ends_with_md(l.target) ? ".md" : "";
+      const std::string md = ends_with_md(l.target()) ? ".md" : "";
       std::vector<std::string> choices;  // the first that reaches the note is written
       if (r.note == old_index) {
-        const bool titled = !old.title.empty() && loose_key(l.target) == loose_key(old.title);
+        const bool titled = !old.title.empty() && loose_key(l.target()) == loose_key(old.title);
         switch (r.rule) {
           case MatchRule::path:
-            if (l.target.find('/') != std::string_view::npos) {
+            if (l.target().find('/') != std::string_view::npos) {
               choices.push_back(std::string(without_md(w.path)) + md);
             } else {
               choices.push_back(w.id + md);
@@ -277,7 +277,7 @@ RenamePlan plan_rename(const KnowledgeBase& kb, const Resolver& resolver, FileSy
             } else if (titled && new_title) {
               choices.push_back(*new_title);
             } else {
-              choices.push_back(std::string(l.target));  // still reaches it: leave it
+              choices.push_back(std::string(l.target()));  // still reaches it: leave it
               if (!new_title_from_name.empty()) choices.push_back(new_title_from_name);
             }
             break;
@@ -285,7 +285,7 @@ RenamePlan plan_rename(const KnowledgeBase& kb, const Resolver& resolver, FileSy
             break;
         }
       } else {
-        choices.push_back(std::string(l.target));  // links to other notes stay as they are...
+        choices.push_back(std::string(l.target()));  // links to other notes stay as they are...
       }
       choices.push_back(w.id + md);  // ... unless the move changes where they go
       choices.push_back(std::string(without_md(w.path)));
@@ -295,16 +295,17 @@ RenamePlan plan_rename(const KnowledgeBase& kb, const Resolver& resolver, FileSy
         throw Error("the link " + std::string(l.raw) + " in " + n.path + " could not be kept on " +
                     w.path + "; nothing was changed");
       }
-      if (merge_into >= 0 && r.note == old_index && !l.fragment.empty() && l.fragment[0] != '^') {
+      if (merge_into >= 0 && r.note == old_index && !l.fragment().empty() &&
+          l.fragment()[0] != '^') {
         const Note& into = kb.notes[static_cast<std::size_t>(merge_into)];
-        const std::string key = loose_key(l.fragment);
+        const std::string key = loose_key(l.fragment());
         if (std::none_of(into.headings.begin(), into.headings.end(),
                          [&](const Heading& h) { return loose_key(h.text) == key; })) {
           plan.notes.push_back(n.path + ": " + std::string(l.raw) + " names a heading that " +
                                into.path + " does not have (heading-not-found)");
         }
       }
-      if (*chosen == l.target) continue;
+      if (*chosen == l.target()) continue;
       auto& [text, list] = text_of(i);
       if (std::string_view(text).substr(l.pos.offset, l.raw.size()) != l.raw) {
         throw Error(n.path +
@@ -366,7 +367,7 @@ RenamePlan plan_rename(const KnowledgeBase& kb, const Resolver& resolver, FileSy
     bool same = now.links.size() == before.links.size() &&
                 now.code_links.size() == before.code_links.size();
     for (std::size_t k = 0; same && k < now.links.size(); ++k) {
-      if (before.links[k].target.empty()) continue;  // [[#Heading]]: the note itself
+      if (before.links[k].target().empty()) continue;  // [[#Heading]]: the note itself
       Resolution r = resolver.resolve_link(before.links[k], i);
       if (!r.resolved()) continue;
       same = resolver_after.resolve_link(now.links[k], i).note == destination(r.note);

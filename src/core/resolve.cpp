@@ -257,8 +257,8 @@ Resolution Resolver::resolve(std::string_view raw_target, int from) const {
 }
 
 Resolution Resolver::resolve_link(const WikiLink& link, int from) const {
-  if (trim(link.target).empty() && link.fragment.empty()) return {};
-  return resolve(link.target, from);
+  if (trim(link.target()).empty() && link.fragment().empty()) return {};
+  return resolve(link.target(), from);
 }
 
 std::vector<std::string> Resolver::suggest(std::string_view target, std::size_t n) const {

@@ -291,8 +291,8 @@ class Scanner {
     }
     static constexpr std::string_view kPromptMarkers[] = {"link name:", "link text:", "backlink:"};
     // Every marker holds a ':'; nearly no target does, and then nothing needs lowering.
-    if (link.target.find(':') == std::string_view::npos) return;
-    std::string lowered = to_lower_ascii(link.target);
+    if (link.target().find(':') == std::string_view::npos) return;
+    std::string lowered = to_lower_ascii(link.target());
     for (std::string_view marker : kPromptMarkers) {
       if (lowered.find(marker) != std::string::npos) {
         diag(p, Severity::warning, "malformed-link",
@@ -399,7 +399,7 @@ class Scanner {
     WikiLink link = split_wikilink(inner_text);
     if (!in_code) check_link_text(p, inner_text, link);
     link.embed = embed;
-    link.raw = m_text.substr(start, close + 2 - start);
+    link.widen_raw(m_text.substr(start, close + 2 - start));
     link.pos = m_lines.at(start);
     (in_code ? m_out.code_links : m_out.links).push_back(std::move(link));
     return close + 2;
@@ -572,20 +572,21 @@ class Scanner {
 
 WikiLink split_wikilink(std::string_view inner) {
   WikiLink link;
+  link.raw = inner;  // until the caller widens it to the whole link
   std::size_t bar = inner.find('|');
-  std::string_view target_part = inner;
+  std::string_view target_part = inner, fragment, alias;
   if (bar != std::string_view::npos) {
     std::size_t cut = bar > 0 && inner[bar - 1] == '\\' ? bar - 1 : bar;
     target_part = inner.substr(0, cut);
-    link.alias = trim(inner.substr(bar + 1));
+    alias = trim(inner.substr(bar + 1));
     link.has_alias = true;
   }
   std::size_t hash = target_part.find('#');
   if (hash != std::string_view::npos) {
-    link.fragment = trim(target_part.substr(hash + 1));
+    fragment = trim(target_part.substr(hash + 1));
     target_part = target_part.substr(0, hash);
   }
-  link.target = trim(target_part);
+  link.set_parts(trim(target_part), fragment, alias);
   return link;
 }
 
@@ -684,7 +685,7 @@ std::string plain_text(std::string_view md) {
       std::size_t close = md.find("]]", i + 2);
       if (close != std::string_view::npos) {
         WikiLink l = split_wikilink(md.substr(i + 2, close - i - 2));
-        std::string_view shown = l.has_alias && !l.alias.empty() ? l.alias : l.target;
+        std::string_view shown = l.has_alias && !l.alias().empty() ? l.alias() : l.target();
         std::memcpy(o, shown.data(), shown.size());
         o += shown.size();
         i = close + 2;

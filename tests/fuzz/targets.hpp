@@ -105,8 +105,8 @@ inline void scan(std::string_view data) {
       TKB_FUZZ_ASSERT(l.raw.substr(0, l.embed ? 3 : 2) == (l.embed ? "![[" : "[["));
       TKB_FUZZ_ASSERT(l.raw.size() >= 4 && l.raw.substr(l.raw.size() - 2) == "]]");
       TKB_FUZZ_ASSERT(l.raw.find('\n') == std::string_view::npos);
-      TKB_FUZZ_ASSERT(inside(l.target, l.raw) && inside(l.fragment, l.raw) &&
-                      inside(l.alias, l.raw));
+      TKB_FUZZ_ASSERT(inside(l.target(), l.raw) && inside(l.fragment(), l.raw) &&
+                      inside(l.alias(), l.raw));
     }
   }
   for (const TimestampAnchor& a : out.anchors) {

@@ -197,8 +197,8 @@ TEST_CASE("hostile: invalid UTF-8 is a warning at the first bad byte: the note i
                                  "names and text around them may show wrongly [invalid-utf8]"});
   CHECK(n.title == "caf\xE9 \xFF");
   REQUIRE(n.links.size() == 2);
-  CHECK(n.links[1].target == "bad\xFE target");
-  CHECK(n.links[1].alias == "al\xC0ias");
+  CHECK(n.links[1].target() == "bad\xFE target");
+  CHECK(n.links[1].alias() == "al\xC0ias");
   REQUIRE(n.anchors.size() == 1);
   CHECK(n.anchors[0].text == "Text \xC3 here al\xC0ias and");
 

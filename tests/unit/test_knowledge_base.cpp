@@ -51,7 +51,7 @@ std::string describe(const Note& n) {
   for (const auto& h : n.headings) s << 'h' << h.level << ' ' << h.text << " @" << h.pos.offset << '\n';
   for (const auto* list : {&n.links, &n.code_links}) {
     for (const WikiLink& l : *list) {
-      s << "link " << l.raw << ' ' << l.target << '#' << l.fragment << '|' << l.alias << " @"
+      s << "link " << l.raw << ' ' << l.target() << '#' << l.fragment() << '|' << l.alias() << " @"
         << l.pos.line << ':' << l.pos.column << '\n';
     }
   }
@@ -178,7 +178,7 @@ TEST_CASE("knowledge base: load keeps notes sorted by path", "[knowledge_base]")
   CHECK(first.id == "first");
   CHECK(first.folder == "a");
   REQUIRE(first.links.size() == 1);
-  CHECK(first.links[0].target == "z/last");
+  CHECK(first.links[0].target() == "z/last");
 }
 
 TEST_CASE("knowledge base: empty file system", "[knowledge_base]") {
@@ -254,8 +254,8 @@ TEST_CASE("knowledge base: notes outlive the file system and move safely", "[kno
   const Note& n = moved[0];
   REQUIRE(n.links.size() == 1);
   CHECK(n.links[0].raw == "[[target|Alias]]");
-  CHECK(n.links[0].target == "target");
-  CHECK(n.links[0].alias == "Alias");
+  CHECK(n.links[0].target() == "target");
+  CHECK(n.links[0].alias() == "Alias");
   REQUIRE(n.headings.size() == 1);
   CHECK(n.headings[0].text == "Head");
   REQUIRE(n.anchors.size() == 1);

@@ -86,12 +86,12 @@ TEST_CASE("parse: positions after front matter", "[parse]") {
     CHECK(n.video_id == "abcdefghijk");
 
     REQUIRE(n.links.size() == 3);
-    CHECK(n.links[0].target == "chan");
+    CHECK(n.links[0].target() == "chan");
     check_pos(n.links[0].pos, 44, 5, 7);
-    CHECK(n.links[1].target == "x");
+    CHECK(n.links[1].target() == "x");
     check_pos(n.links[1].pos, 73, 9, 11);
-    CHECK(n.links[2].target == "y");
-    CHECK(n.links[2].alias == "Y");
+    CHECK(n.links[2].target() == "y");
+    CHECK(n.links[2].alias() == "Y");
     check_pos(n.links[2].pos, 169, 13, 11);
 
     CHECK(n.channel == "chan");
@@ -134,7 +134,7 @@ TEST_CASE("parse: positions on a CRLF file", "[parse]") {
     REQUIRE(n.links.size() == 3);
     check_pos(n.links[0].pos, 48, 5, 7);
     check_pos(n.links[1].pos, 76, 9, 6);
-    CHECK(n.links[1].alias == "X");
+    CHECK(n.links[1].alias() == "X");
     CHECK(n.links[2].raw == "[[z]]");
     check_pos(n.links[2].pos, 149, 11, 6);
     CHECK(n.channel == "chan");
@@ -537,7 +537,7 @@ TEST_CASE("parse: a fence left open in a block quote ends with the quote", "[par
   both_paths("> ```\n> code\nafter [[x]]\n", [](const Note& n) {
     CHECK(n.links.size() == 1);
     CHECK(n.code_links.empty());
-    if (!n.links.empty()) CHECK(n.links[0].target == "x");
+    if (!n.links.empty()) CHECK(n.links[0].target() == "x");
   });
 }
 
@@ -545,7 +545,7 @@ TEST_CASE("parse: a fence left open in a list item ends with the item", "[parse]
   both_paths("- item\n  ```\n  code\nnot [[indented]]\n\n# H\n", [](const Note& n) {
     CHECK(n.links.size() == 1);
     CHECK(n.code_links.empty());
-    if (!n.links.empty()) CHECK(n.links[0].target == "indented");
+    if (!n.links.empty()) CHECK(n.links[0].target() == "indented");
     CHECK(n.headings.size() == 1);
   });
 }

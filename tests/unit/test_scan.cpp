@@ -29,9 +29,9 @@ void same_links(const std::vector<WikiLink>& a, const std::vector<WikiLink>& b) 
   REQUIRE(a.size() == b.size());
   for (std::size_t i = 0; i < a.size(); ++i) {
     CHECK(a[i].raw == b[i].raw);
-    CHECK(a[i].target == b[i].target);
-    CHECK(a[i].fragment == b[i].fragment);
-    CHECK(a[i].alias == b[i].alias);
+    CHECK(a[i].target() == b[i].target());
+    CHECK(a[i].fragment() == b[i].fragment());
+    CHECK(a[i].alias() == b[i].alias());
     CHECK(a[i].has_alias == b[i].has_alias);
     CHECK(a[i].embed == b[i].embed);
     CHECK(a[i].pos == b[i].pos);
@@ -90,9 +90,9 @@ void check_diags(const Note& n, const std::vector<ExpDiag>& want) {
 
 void check_link(const WikiLink& got, const ExpLink& want) {
   CHECK(got.raw == want.raw);
-  CHECK(got.target == want.target);
-  CHECK(got.fragment == want.fragment);
-  CHECK(got.alias == want.alias);
+  CHECK(got.target() == want.target);
+  CHECK(got.fragment() == want.fragment);
+  CHECK(got.alias() == want.alias);
   CHECK(got.has_alias == want.has_alias);
   CHECK(got.embed == want.embed);
   CHECK(got.pos.line == want.line);
@@ -136,13 +136,21 @@ TEST_CASE("scan: split_wikilink", "[scan]") {
   for (const Case& c : cases) {
     INFO("inner: " << c.inner);
     WikiLink l = split_wikilink(c.inner);
-    CHECK(l.target == c.target);
-    CHECK(l.fragment == c.fragment);
-    CHECK(l.alias == c.alias);
+    CHECK(l.target() == c.target);
+    CHECK(l.fragment() == c.fragment);
+    CHECK(l.alias() == c.alias);
     CHECK(l.has_alias == c.has_alias);
     CHECK_FALSE(l.embed);
-    CHECK(l.raw.empty());
+    CHECK(l.raw == c.inner);  // until a caller widens it to the whole link
   }
+  // Widened to the whole link, the parts keep their text.
+  std::string whole = "![[t # Heading | a]]";
+  WikiLink l = split_wikilink(std::string_view(whole).substr(3, whole.size() - 5));
+  l.widen_raw(whole);
+  CHECK(l.raw == whole);
+  CHECK(l.target() == "t");
+  CHECK(l.fragment() == "Heading");
+  CHECK(l.alias() == "a");
 }
 
 TEST_CASE("scan: wikilink grammar examples", "[scan]") {
@@ -406,7 +414,7 @@ std::string plain_text_reference(std::string_view md) {
       std::size_t close = md.find("]]", i + 2);
       if (close != std::string_view::npos) {
         tkb::WikiLink l = tkb::split_wikilink(md.substr(i + 2, close - i - 2));
-        out += l.has_alias && !l.alias.empty() ? l.alias : l.target;
+        out += l.has_alias && !l.alias().empty() ? l.alias() : l.target();
         i = close + 2;
         continue;
       }
