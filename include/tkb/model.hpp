@@ -31,9 +31,9 @@ struct FrontMatter {
 // valid as long as the Note lives, wherever it is moved.
 
 struct Heading {
-  int level = 0;          // 1..6
   std::string_view text;  // as written, markers and surrounding spaces removed
   Position pos;           // of the text
+  int level = 0;          // 1..6 (last: 32 bytes, not 40, for 700,000 headings)
 };
 
 // `[[target#fragment|alias]]` or `![[...]]`. Its parts are kept as places in `raw`, so that

@@ -513,7 +513,7 @@ Note parse_note(std::string_view text, std::string path, const ParseOptions& opt
   note.headings.reserve(blocks.headings.size());
   for (const HeadingBlock& h : blocks.headings) {
     note.headings.push_back(
-        Heading{h.level, text.substr(h.begin, h.end - h.begin), lines.at(h.begin)});
+        Heading{text.substr(h.begin, h.end - h.begin), lines.at(h.begin), h.level});
   }
 
   ScanOutput& scan = scratch.scan;
