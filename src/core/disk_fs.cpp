@@ -28,7 +28,16 @@ bool hidden(const fs::path& p) {
 
 class DiskFileSystem : public FileSystem {
  public:
-  explicit DiskFileSystem(fs::path root) : m_root(std::move(root)) {}
+  explicit DiskFileSystem(fs::path root)
+      : m_root(std::move(root)),
+        // Notes are opened relative to the root's descriptor: the kernel then looks up only
+        // the folder and the file, not every component of the root's path, 100,000 times.
+        m_root_fd(::open(m_root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {}
+  ~DiskFileSystem() override {
+    if (m_root_fd >= 0) ::close(m_root_fd);
+  }
+  DiskFileSystem(const DiskFileSystem&) = delete;
+  DiskFileSystem& operator=(const DiskFileSystem&) = delete;
 
   std::vector<std::string> list_notes(std::vector<Diagnostic>& problems) override {
     std::vector<std::string> out;
@@ -81,9 +90,10 @@ class DiskFileSystem : public FileSystem {
 
   bool read_into(const std::string& path, std::uint64_t max_bytes, std::string& out,
                  std::string& error) override {
-    fs::path full = m_root / fs::path(path);
     // O_NONBLOCK: a FIFO put in a note's place after listing must not block the open.
-    int fd = ::open(full.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    constexpr int kFlags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK;
+    int fd = m_root_fd >= 0 ? ::openat(m_root_fd, path.c_str(), kFlags)
+                            : ::open((m_root / fs::path(path)).c_str(), kFlags);
     if (fd < 0) {
       error = std::strerror(errno);
       return false;
@@ -272,6 +282,7 @@ class DiskFileSystem : public FileSystem {
   }
 
   fs::path m_root;
+  int m_root_fd = -1;  // -1 when the root cannot be opened: full paths then
 };
 
 }  // namespace
