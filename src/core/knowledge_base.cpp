@@ -49,11 +49,12 @@ struct Loaded {
   std::optional<Diagnostic> failure;
 };
 
-Loaded read_and_parse(FileSystem& fs, const std::string& path, const LoadOptions& options,
+// `path` is moved into the note (the list of paths is not needed afterwards).
+Loaded read_and_parse(FileSystem& fs, std::string& path, const LoadOptions& options,
                       std::string& text, std::string& error) {
   Loaded out;
   if (fs.read_into(path, options.max_note_bytes, text, error)) {
-    out.note = parse_note(text, path, options.parse);
+    out.note = parse_note(text, std::move(path), options.parse);
   } else {
     out.failure =
         Diagnostic{path, {}, Severity::error, "unreadable-file", "cannot read note: " + error};
@@ -73,7 +74,7 @@ void for_each_note(FileSystem& fs, const LoadOptions& options,
                    const std::function<std::string(const Note&)>& render,
                    const std::function<void(Note&, std::string&)>& visit,
                    std::vector<Diagnostic>& problems) {
-  const std::vector<std::string> paths = fs.list_notes(problems);
+  std::vector<std::string> paths = fs.list_notes(problems);
   // Notes go to the workers in batches (handing each note over alone cost more in waking
   // threads than in parsing), and workers run at most kWindow batches ahead of the one being
   // visited.
@@ -111,7 +112,7 @@ void for_each_note(FileSystem& fs, const LoadOptions& options,
 
 KnowledgeBase load_knowledge_base(FileSystem& fs, const LoadOptions& options) {
   KnowledgeBase kb;
-  const std::vector<std::string> paths = fs.list_notes(kb.diagnostics);
+  std::vector<std::string> paths = fs.list_notes(kb.diagnostics);
   // Each note is parsed straight into its place; the ones that could not be read are dropped
   // afterwards, keeping the order.
   kb.notes.resize(paths.size());
