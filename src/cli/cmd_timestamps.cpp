@@ -13,14 +13,20 @@ namespace tkb::cli {
 namespace {
 
 void write_anchors(const Note& n, RecordWriter& w) {
+  std::vector<Cell> cells(9);  // reused for every row of the note
   for (const TimestampAnchor& a : n.anchors) {
-    Cell seconds = a.seconds ? Cell(*a.seconds) : Cell(std::monostate{});
-    Cell time = a.seconds ? Cell(format_hms(*a.seconds)) : Cell(std::monostate{});
     std::string_view heading =
         a.heading >= 0 ? n.headings[static_cast<std::size_t>(a.heading)].text : "";
-    w.row({text_cell(n.video_id), seconds, time, youtube_url(n.video_id, a.seconds),
-           text_cell(n.path), text_cell(n.title), text_cell(heading),
-           static_cast<std::int64_t>(a.pos.line), text_cell(a.text)});
+    cells[0] = text_cell(n.video_id);
+    cells[1] = a.seconds ? Cell(*a.seconds) : Cell(std::monostate{});
+    cells[2] = a.seconds ? Cell(format_hms(*a.seconds)) : Cell(std::monostate{});
+    cells[3] = youtube_url(n.video_id, a.seconds);
+    cells[4] = text_cell(n.path);
+    cells[5] = text_cell(n.title);
+    cells[6] = text_cell(heading);
+    cells[7] = static_cast<std::int64_t>(a.pos.line);
+    cells[8] = text_cell(a.text);
+    w.row(cells);
   }
 }
 

@@ -81,9 +81,15 @@ std::string format_hms(std::int64_t seconds) {
 }
 
 std::string youtube_url(std::string_view video_id, std::optional<std::int64_t> seconds) {
-  std::string url = "https://www.youtube.com/watch?v=";
+  std::string url;
+  url.reserve(64);  // one allocation: timestamps makes a URL for every anchor
+  url += "https://www.youtube.com/watch?v=";
   url += video_id;
-  if (seconds) url += "&t=" + std::to_string(*seconds) + "s";
+  if (seconds) {
+    url += "&t=";
+    url += std::to_string(*seconds);
+    url += 's';
+  }
   return url;
 }
 
