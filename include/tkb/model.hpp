@@ -18,6 +18,7 @@ struct FrontMatterEntry {
   bool is_scalar = true;
   std::vector<std::string> items;  // a sequence's scalar items
   Position pos;                    // of the key
+  friend bool operator==(const FrontMatterEntry&, const FrontMatterEntry&) = default;
 };
 
 struct FrontMatter {
@@ -25,6 +26,8 @@ struct FrontMatter {
   bool closed = false;   // ... and a closing `---` or `...` line was found
   std::vector<FrontMatterEntry> entries;
   const FrontMatterEntry* find(std::string_view key) const;
+  // Equal front matter: the fast reader and yaml-cpp must agree (tests and fuzzers check).
+  friend bool operator==(const FrontMatter&, const FrontMatter&) = default;
 };
 
 // Text fields of headings, links and anchors are views into their Note's `pool`: they stay
