@@ -82,7 +82,8 @@ class NameIndex {
 
 class Resolver {
  public:
-  // Indexes every note's names, on `jobs` threads (0: one per core).
+  // Indexes every note's names, on `jobs` threads (0: one per core). The notes must outlive
+  // the Resolver, unchanged; the KnowledgeBase object holding them may move.
   explicit Resolver(const KnowledgeBase& kb, unsigned jobs = 0);
 
   // Resolve `target` as written in a link of note `from` (-1: no source note).
@@ -97,7 +98,9 @@ class Resolver {
 
  private:
   using Index = NameIndex;
-  const KnowledgeBase& m_kb;
+  // The notes themselves, not the KnowledgeBase object: a KnowledgeBase moved after the
+  // Resolver was built (returned from a function, say) keeps its notes where they were.
+  std::span<const Note> m_notes;
   std::vector<int> m_identity;  // 0..n-1: the candidates of a self link
   // Paths of notes in folders, and of notes at the root (which a target without '/' can
   // name by path: most targets have no '/', and a miss in the small index is cheap).

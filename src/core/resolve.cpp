@@ -150,7 +150,7 @@ std::span<const int> NameIndex::find(std::string_view key) const {
   return notes_of(m_entries[(at & 0xFFFFFFFFu) - 1]);
 }
 
-Resolver::Resolver(const KnowledgeBase& kb, unsigned jobs) : m_kb(kb) {
+Resolver::Resolver(const KnowledgeBase& kb, unsigned jobs) : m_notes(kb.notes) {
   const int n = static_cast<int>(kb.notes.size());
   m_identity.resize(kb.notes.size());
   for (int i = 0; i < n; ++i) m_identity[static_cast<std::size_t>(i)] = i;
@@ -246,10 +246,10 @@ Resolution Resolver::resolve(std::string_view raw_target, int from) const {
   if (r.candidates.size() == 1) {
     r.note = r.candidates[0];
   } else if (from >= 0) {
-    const std::string& folder = m_kb.notes[from].folder;
+    const std::string& folder = m_notes[from].folder;
     int chosen = -1, count = 0;
     for (int c : r.candidates) {
-      if (m_kb.notes[c].folder == folder) chosen = c, ++count;
+      if (m_notes[c].folder == folder) chosen = c, ++count;
     }
     if (count == 1) r.note = chosen;
   }
@@ -273,11 +273,11 @@ std::vector<std::string> Resolver::suggest(std::string_view target, std::size_t 
   });
   std::sort(best.begin(), best.end(), [&](const auto& a, const auto& b) {
     return a.first != b.first ? a.first < b.first
-                              : m_kb.notes[a.second].path < m_kb.notes[b.second].path;
+                              : m_notes[a.second].path < m_notes[b.second].path;
   });
   std::vector<std::string> out;
   for (const auto& [d, note] : best) {
-    const std::string& p = m_kb.notes[note].path;
+    const std::string& p = m_notes[note].path;
     if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
     if (out.size() == n) break;
   }

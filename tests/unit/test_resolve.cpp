@@ -407,3 +407,17 @@ TEST_CASE("resolve: NameIndex keeps every key through growth, reserved or not", 
     CHECK(index.find("note 3000").empty());
   }
 }
+
+TEST_CASE("resolve: a Resolver stays valid when its KnowledgeBase object moves", "[resolve]") {
+  // tkb's CLI builds the resolver inside a struct it then returns by value.
+  KnowledgeBase kb = main_kb();
+  Resolver r(kb);
+  const int kitchen_topic = idx(kb, "kitchen/topic.md");
+  const int kitchen_index = idx(kb, "kitchen/kitchen.md");
+  KnowledgeBase moved = std::move(kb);
+  kb = KnowledgeBase{};  // the old object is reused for something else
+  Resolution res = r.resolve("topic", kitchen_index);  // the folder tie-break reads notes
+  CHECK(res.note == kitchen_topic);
+  check_resolves(moved, r, "kitchen/ais_impact", MatchRule::path, "kitchen/ais_impact.md");
+  CHECK_FALSE(r.suggest("kitchen_topik").empty());  // suggestions read notes' paths
+}
