@@ -107,13 +107,9 @@ class Resolver {
   Index m_path, m_root_path, m_stem, m_stem_ci, m_loose, m_alias;
 };
 
-// Every link of every note, resolved once: links[note][i] is the resolution of
-// kb.notes[note].links[i].
-struct LinkTable {
-  std::vector<std::vector<Resolution>> links;
-  std::vector<std::vector<std::pair<int, int>>> backlinks;  // note -> (source note, link index)
-};
-
-LinkTable resolve_all(const KnowledgeBase& kb, const Resolver& resolver);
+// The links that reach note `target`: (source note, index into its links), in path order
+// and link order. `[[#Heading]]` inside the note itself counts.
+std::vector<std::pair<int, int>> backlinks(const KnowledgeBase& kb, const Resolver& resolver,
+                                           int target);
 
 }  // namespace tkb

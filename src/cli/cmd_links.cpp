@@ -10,12 +10,11 @@ int run_links(Context& ctx, const LinksOptions& o) {
   if (o.backlinks) {
     auto w =
         make_writer(o.format, ctx.out, {"source", "line", "column", "raw"}, output_options(ctx));
-    for (std::size_t src = 0; src < notes.size(); ++src) {
-      for (const WikiLink& l : notes[src].links) {
-        if (loaded.resolver->resolve_link(l, static_cast<int>(src)).note != note) continue;
-        w->row({text_cell(notes[src].path), static_cast<std::int64_t>(l.pos.line),
-                static_cast<std::int64_t>(l.pos.column), text_cell(l.raw)});
-      }
+    for (const auto& [src, k] : backlinks(loaded.kb, *loaded.resolver, note)) {
+      const WikiLink& l = notes[static_cast<std::size_t>(src)].links[static_cast<std::size_t>(k)];
+      w->row({text_cell(notes[static_cast<std::size_t>(src)].path),
+              static_cast<std::int64_t>(l.pos.line), static_cast<std::int64_t>(l.pos.column),
+              text_cell(l.raw)});
     }
     w->finish();
     return 0;

@@ -272,8 +272,7 @@ std::vector<std::string> Resolver::suggest(std::string_view target, std::size_t 
     for (int note : notes) best.emplace_back(d, note);
   });
   std::sort(best.begin(), best.end(), [&](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first < b.first
-                              : m_notes[a.second].path < m_notes[b.second].path;
+    return a.first != b.first ? a.first < b.first : m_notes[a.second].path < m_notes[b.second].path;
   });
   std::vector<std::string> out;
   for (const auto& [d, note] : best) {
@@ -284,20 +283,18 @@ std::vector<std::string> Resolver::suggest(std::string_view target, std::size_t 
   return out;
 }
 
-LinkTable resolve_all(const KnowledgeBase& kb, const Resolver& resolver) {
-  LinkTable t;
-  t.links.resize(kb.notes.size());
-  t.backlinks.resize(kb.notes.size());
+std::vector<std::pair<int, int>> backlinks(const KnowledgeBase& kb, const Resolver& resolver,
+                                           int target) {
+  std::vector<std::pair<int, int>> out;
   for (int i = 0; i < static_cast<int>(kb.notes.size()); ++i) {
-    const Note& n = kb.notes[i];
-    t.links[i].reserve(n.links.size());
-    for (int k = 0; k < static_cast<int>(n.links.size()); ++k) {
-      Resolution r = resolver.resolve_link(n.links[k], i);
-      if (r.note >= 0) t.backlinks[r.note].emplace_back(i, k);
-      t.links[i].push_back(std::move(r));
+    const auto& links = kb.notes[static_cast<std::size_t>(i)].links;
+    for (int k = 0; k < static_cast<int>(links.size()); ++k) {
+      if (resolver.resolve_link(links[static_cast<std::size_t>(k)], i).note == target) {
+        out.emplace_back(i, k);
+      }
     }
   }
-  return t;
+  return out;
 }
 
 }  // namespace tkb

@@ -481,8 +481,7 @@ TEST_CASE("rename: a new stem rewrites every spelling, keeping text and code", "
   no_new_findings(before, w.counts());
   // Every link that reached the note still does.
   const int moved_to = w.index("kitchen/bread_starters.md");
-  LinkTable t = resolve_all(w.kb, *w.resolver);
-  CHECK(t.backlinks[static_cast<std::size_t>(moved_to)].size() == 14);
+  CHECK(backlinks(w.kb, *w.resolver, moved_to).size() == 14);
 }
 
 TEST_CASE("rename: a new title with --title rewrites links by title", "[edit][rename]") {

@@ -1,5 +1,5 @@
 // Unit tests for tkb/resolve.hpp: each MatchRule, their order, folder preference,
-// ambiguity, suggestions, resolve_all and backlinks. Knowledge bases live in memory.
+// ambiguity, suggestions and backlinks. Knowledge bases live in memory.
 #include <catch2/catch.hpp>
 
 #include <map>
@@ -308,7 +308,7 @@ TEST_CASE("resolve: suggest returns the nearest names, nearest first", "[resolve
   CHECK(r.suggest("!!!").empty());
 }
 
-TEST_CASE("resolve: resolve_all and backlinks", "[resolve]") {
+TEST_CASE("resolve: every link of a note, and backlinks", "[resolve]") {
   KnowledgeBase kb = load({
       {"a.md",
        note("A", "", "[[b]] [[c]] [[b|again]] [[#H]] [[missing]] [[ | x]] `[[c]]`\n\n# H\n")},
@@ -316,35 +316,34 @@ TEST_CASE("resolve: resolve_all and backlinks", "[resolve]") {
       {"c.md", note("C")},
   });
   Resolver r(kb);
-  LinkTable t = resolve_all(kb, r);
   const int a = idx(kb, "a.md"), b = idx(kb, "b.md"), c = idx(kb, "c.md");
-  REQUIRE(t.links.size() == 3);
-  REQUIRE(t.links[a].size() == 6);  // the link in code is not a link
-  CHECK(t.links[a][0].note == b);
-  CHECK(t.links[a][1].note == c);
-  CHECK(t.links[a][2].note == b);
-  CHECK(t.links[a][3].rule == MatchRule::self);
-  CHECK(t.links[a][3].note == a);
-  CHECK(t.links[a][4].rule == MatchRule::none);
-  CHECK(t.links[a][4].note == -1);
-  CHECK(t.links[a][5].rule == MatchRule::none);
-  REQUIRE(t.links[b].size() == 1);
-  CHECK(t.links[b][0].note == a);
-  CHECK(t.links[c].empty());
+  auto link = [&](int from, std::size_t k) {
+    return r.resolve_link(kb.notes[static_cast<std::size_t>(from)].links[k], from);
+  };
+  REQUIRE(kb.notes[static_cast<std::size_t>(a)].links.size() == 6);  // the one in code is not
+  CHECK(link(a, 0).note == b);
+  CHECK(link(a, 1).note == c);
+  CHECK(link(a, 2).note == b);
+  CHECK(link(a, 3).rule == MatchRule::self);
+  CHECK(link(a, 3).note == a);
+  CHECK(link(a, 4).rule == MatchRule::none);
+  CHECK(link(a, 4).note == -1);
+  CHECK(link(a, 5).rule == MatchRule::none);
+  REQUIRE(kb.notes[static_cast<std::size_t>(b)].links.size() == 1);
+  CHECK(link(b, 0).note == a);
+  CHECK(kb.notes[static_cast<std::size_t>(c)].links.empty());
 
-  REQUIRE(t.backlinks.size() == 3);
   using P = std::vector<std::pair<int, int>>;
-  CHECK(t.backlinks[a] == P{{a, 3}, {b, 0}});
-  CHECK(t.backlinks[b] == P{{a, 0}, {a, 2}});
-  CHECK(t.backlinks[c] == P{{a, 1}});
+  CHECK(backlinks(kb, r, a) == P{{a, 3}, {b, 0}});
+  CHECK(backlinks(kb, r, b) == P{{a, 0}, {a, 2}});
+  CHECK(backlinks(kb, r, c) == P{{a, 1}});
+  CHECK(backlinks(kb, r, 99).empty());  // no such note: nothing reaches it
 }
 
-TEST_CASE("resolve: resolve_all on an empty knowledge base", "[resolve]") {
+TEST_CASE("resolve: an empty knowledge base", "[resolve]") {
   KnowledgeBase kb = load({});
   Resolver r(kb);
-  LinkTable t = resolve_all(kb, r);
-  CHECK(t.links.empty());
-  CHECK(t.backlinks.empty());
+  CHECK(backlinks(kb, r, 0).empty());
   CHECK(r.resolve("anything").rule == MatchRule::none);
   CHECK(r.suggest("anything").empty());
 }
