@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -69,6 +70,11 @@ class DelimitedWriter : public RecordWriter {
         append_escaped(*text, guard);
       } else if (const auto* view = std::get_if<std::string_view>(&cells[i])) {
         append_escaped(*view, guard);
+      } else if (const auto* number = std::get_if<std::int64_t>(&cells[i])) {
+        // Digits and '-' need no escape: straight into the line, no string made.
+        char digits[24];
+        auto [end, ec] = std::to_chars(digits, digits + sizeof digits, *number);
+        m_line.append(digits, static_cast<std::size_t>(end - digits));
       } else {
         append_escaped(cell_text(cells[i], ";", ""), guard);
       }
@@ -98,8 +104,12 @@ class DelimitedWriter : public RecordWriter {
       if (_mm_movemask_epi8(hit) != 0) return true;
     }
 #endif
+    // The tail byte by byte, against the four bytes directly: string_view::find here was a
+    // memchr call per byte, an eighth of `timestamps`' time.
     for (; i < cell.size(); ++i) {
-      if (m_specials.find(cell[i]) != std::string_view::npos) return true;
+      const char ch = cell[i];
+      if (ch == m_specials[0] || ch == m_specials[1] || ch == m_specials[2] || ch == m_specials[3])
+        return true;
     }
     return false;
   }

@@ -1,4 +1,5 @@
 // Unit tests for tkb/output.hpp: escaping, formula neutralisation, and every record format.
+#include <cstdint>
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
@@ -139,6 +140,29 @@ TEST_CASE("output: CSV writer", "[output]") {
         "=cmd,0,false,-z,\r\n");
 
   CHECK(write(Format::csv, columns, {}) == "path,count,ok,tags,none\r\n");
+}
+
+TEST_CASE("output: CSV and TSV find special bytes anywhere in a cell", "[output]") {
+  // Sixteen bytes at a time, then the tail one by one: a special byte in either part, and
+  // at each end, must be escaped; the largest integers print whole.
+  OutputOptions raw;
+  raw.neutralize_formulas = false;
+  raw.header = false;
+  const std::string sixteen = "0123456789abcdef";
+  const std::vector<std::vector<Cell>> rows = {
+      {sixteen + ",", sixteen + "x", std::string(","), std::string("ab\"c")},
+      {std::string(",") + sixteen, sixteen + sixteen + "\n", std::string("tail\r"), std::string("")},
+      {std::int64_t{INT64_MIN}, std::int64_t{INT64_MAX}, std::int64_t{0}, std::int64_t{-1}},
+  };
+  CHECK(write(Format::csv, {"a", "b", "c", "d"}, rows, raw) ==
+        "\"0123456789abcdef,\",0123456789abcdefx,\",\",\"ab\"\"c\"\r\n"
+        "\",0123456789abcdef\",\"0123456789abcdef0123456789abcdef\n\",\"tail\r\",\r\n"
+        "-9223372036854775808,9223372036854775807,0,-1\r\n");
+  const std::vector<std::vector<Cell>> tsv_rows = {
+      {sixteen + "\t", sixteen + "\\", std::string("a\tb"), std::int64_t{42}},
+  };
+  CHECK(write(Format::tsv, {"a", "b", "c", "d"}, tsv_rows, raw) ==
+        "0123456789abcdef\\t\t0123456789abcdef\\\\\ta\\tb\t42\n");
 }
 
 TEST_CASE("output: CSV round-trips through an RFC 4180 reader", "[output]") {
