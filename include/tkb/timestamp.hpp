@@ -28,8 +28,12 @@ std::string_view describe(TimeError e);
 
 // `seconds` as HH:MM:SS (hours at least two digits).
 std::string format_hms(std::int64_t seconds);
+// The same, appended to `out`: no string of its own (`timestamps` formats millions).
+void append_hms(std::string& out, std::int64_t seconds);
 
 // https://www.youtube.com/watch?v=ID&t=Ns
 std::string youtube_url(std::string_view video_id, std::optional<std::int64_t> seconds = {});
+void append_youtube_url(std::string& out, std::string_view video_id,
+                        std::optional<std::int64_t> seconds = {});
 
 }  // namespace tkb

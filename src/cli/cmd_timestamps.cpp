@@ -14,13 +14,18 @@ namespace {
 
 void write_anchors(const Note& n, RecordWriter& w) {
   std::vector<Cell> cells(9);  // reused for every row of the note
+  std::string hms, url;        // likewise: the cells below are views of them
   for (const TimestampAnchor& a : n.anchors) {
     std::string_view heading =
         a.heading >= 0 ? n.headings[static_cast<std::size_t>(a.heading)].text : "";
     cells[0] = text_cell(n.video_id);
     cells[1] = a.seconds ? Cell(*a.seconds) : Cell(std::monostate{});
-    cells[2] = a.seconds ? Cell(format_hms(*a.seconds)) : Cell(std::monostate{});
-    cells[3] = youtube_url(n.video_id, a.seconds);
+    hms.clear();
+    if (a.seconds) append_hms(hms, *a.seconds);
+    cells[2] = a.seconds ? text_cell(hms) : Cell(std::monostate{});
+    url.clear();
+    append_youtube_url(url, n.video_id, a.seconds);
+    cells[3] = text_cell(url);
     cells[4] = text_cell(n.path);
     cells[5] = text_cell(n.title);
     cells[6] = text_cell(heading);
@@ -63,6 +68,9 @@ int run_timestamps(Context& ctx, const TimestampsOptions& o) {
       // CSV and TSV rows are formatted on the threads that parse, each note's rows into a
       // text of their own, and written in order here: formatting a gigabyte of rows costs
       // as much as parsing the notes.
+      constexpr std::size_t kWriteChunk = std::size_t{1} << 20;
+      std::string pending;
+      pending.reserve(kWriteChunk + (kWriteChunk >> 2));
       OutputOptions rows = output_options(ctx);
       rows.header = false;
       make_writer(o.format, out, columns, output_options(ctx))->finish();  // the header
@@ -78,8 +86,15 @@ int run_timestamps(Context& ctx, const TimestampsOptions& o) {
             return std::move(text).str();
           },
           [&](const Note& n, std::string& text) {
-            if (videos.matches(n)) out << text;
+            if (!videos.matches(n)) return;
+            // Out a megabyte at a time, not a write per note.
+            pending += text;
+            if (pending.size() >= kWriteChunk) {
+              out << pending;
+              pending.clear();
+            }
           });
+      out << pending;
     }
     videos.require_all_seen();
     if (!videos.empty()) open_output() << held.str();

@@ -1,5 +1,6 @@
 #include "tkb/timestamp.hpp"
 
+#include <charconv>
 #include <cstdio>
 
 namespace tkb {
@@ -66,10 +67,12 @@ std::string_view describe(TimeError e) {
   return "is invalid";
 }
 
-std::string format_hms(std::int64_t seconds) {
+void append_hms(std::string& out, std::int64_t seconds) {
   if (seconds < 0) seconds = 0;
-  std::string out = std::to_string(seconds / 3600);
-  if (out.size() < 2) out.insert(0, 1, '0');
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, seconds / 3600);
+  if (end - digits < 2) out += '0';
+  out.append(digits, static_cast<std::size_t>(end - digits));
   auto two = [&](std::int64_t v) {
     out += ':';
     out += static_cast<char>('0' + v / 10);
@@ -77,19 +80,31 @@ std::string format_hms(std::int64_t seconds) {
   };
   two(seconds / 60 % 60);
   two(seconds % 60);
+}
+
+std::string format_hms(std::int64_t seconds) {
+  std::string out;
+  append_hms(out, seconds);
   return out;
+}
+
+void append_youtube_url(std::string& out, std::string_view video_id,
+                        std::optional<std::int64_t> seconds) {
+  out += "https://www.youtube.com/watch?v=";
+  out += video_id;
+  if (seconds) {
+    char digits[24];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, *seconds);
+    out += "&t=";
+    out.append(digits, static_cast<std::size_t>(end - digits));
+    out += 's';
+  }
 }
 
 std::string youtube_url(std::string_view video_id, std::optional<std::int64_t> seconds) {
   std::string url;
-  url.reserve(64);  // one allocation: timestamps makes a URL for every anchor
-  url += "https://www.youtube.com/watch?v=";
-  url += video_id;
-  if (seconds) {
-    url += "&t=";
-    url += std::to_string(*seconds);
-    url += 's';
-  }
+  url.reserve(64);
+  append_youtube_url(url, video_id, seconds);
   return url;
 }
 

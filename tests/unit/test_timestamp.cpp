@@ -100,6 +100,19 @@ TEST_CASE("timestamp: format_hms round-trips through parse_time", "[timestamp]")
   }
 }
 
+TEST_CASE("timestamp: append_hms and append_youtube_url append to what is there", "[timestamp]") {
+  std::string out = "at ";
+  append_hms(out, 3661);
+  CHECK(out == "at 01:01:01");
+  append_hms(out, -5);  // negative: clamped to zero, as format_hms does
+  CHECK(out == "at 01:01:0100:00:00");
+  out = "<";
+  append_youtube_url(out, "dQw4w9WgXcQ", 62);
+  append_youtube_url(out, "dQw4w9WgXcQ");
+  CHECK(out == "<https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=62s"
+               "https://www.youtube.com/watch?v=dQw4w9WgXcQ");
+}
+
 TEST_CASE("timestamp: youtube_url", "[timestamp]") {
   CHECK(youtube_url("dQw4w9WgXcQ") == "https://www.youtube.com/watch?v=dQw4w9WgXcQ");
   CHECK(youtube_url("dQw4w9WgXcQ", std::nullopt) == "https://www.youtube.com/watch?v=dQw4w9WgXcQ");
