@@ -104,18 +104,23 @@ class DiskFileSystem : public FileSystem {
       ::close(fd);
       return false;
     }
-    // Read what fstat announced and then to the end: a file may grow while it is read.
-    out.clear();
+    // Read what fstat announced and then to the end: a file may grow while it is read. The
+    // buffer has room for one byte more than announced, so that a read coming back short
+    // ends the file in one call (a regular file's read is short only at its end); a file
+    // that grew fills it and is read on.
     std::size_t want = static_cast<std::size_t>(
-        std::min<std::uint64_t>(static_cast<std::uint64_t>(st.st_size), max_bytes + 1));
-    out.resize(std::max<std::size_t>(want, 4096));
+        std::min<std::uint64_t>(static_cast<std::uint64_t>(st.st_size) + 1, max_bytes + 1));
+    // Only the bytes past what the buffer held are zeroed: its capacity is reused note after
+    // note, so most notes cost no clearing at all.
+    if (out.size() < want) out.resize(std::max<std::size_t>(want, 4096));
     std::size_t have = 0;
     while (true) {
       if (have == out.size()) {
         if (have > max_bytes) break;
         out.resize(std::min<std::size_t>(out.size() * 2, static_cast<std::size_t>(max_bytes) + 1));
       }
-      ssize_t n = ::read(fd, out.data() + have, out.size() - have);
+      const std::size_t room = out.size() - have;
+      ssize_t n = ::read(fd, out.data() + have, room);
       if (n < 0) {
         if (errno == EINTR) continue;
         error = std::strerror(errno);
@@ -124,6 +129,7 @@ class DiskFileSystem : public FileSystem {
       }
       if (n == 0) break;
       have += static_cast<std::size_t>(n);
+      if (static_cast<std::size_t>(n) < room && have >= want - 1) break;  // short: the end
     }
     ::close(fd);
     out.resize(have);

@@ -322,6 +322,37 @@ TEST_CASE("knowledge base: disk file system on a temporary folder", "[knowledge_
   CHECK(kb.notes[topic].video_id == "abcdefghijk");
 }
 
+TEST_CASE("knowledge base: one reused buffer reads files of every size exactly",
+          "[knowledge_base][disk]") {
+  // read_into reuses the buffer's size and capacity from file to file and takes a short read
+  // as the end: each file must still come back whole, never with bytes of the one before.
+  TempDir dir;
+  const std::size_t sizes[] = {0, 1, 4095, 4096, 4097, 100000, 3, 8192, 0, 65537, 10};
+  std::vector<std::string> names;
+  for (std::size_t k = 0; k < std::size(sizes); ++k) {
+    std::string text(sizes[k], static_cast<char>('a' + k));
+    if (!text.empty()) text.back() = '\n';
+    names.push_back("f" + std::to_string(k) + ".md");
+    dir.write(names.back(), text);
+  }
+  std::unique_ptr<FileSystem> disk = make_disk_file_system(dir.path.string());
+  std::string buffer, error;
+  for (int round = 0; round < 2; ++round) {  // the second round starts with a large buffer
+    for (std::size_t k = 0; k < std::size(sizes); ++k) {
+      INFO("file " << names[k] << " of " << sizes[k] << " bytes, round " << round);
+      REQUIRE(disk->read_into(names[k], 1u << 20, buffer, error));
+      std::string want(sizes[k], static_cast<char>('a' + k));
+      if (!want.empty()) want.back() = '\n';
+      CHECK(buffer == want);
+    }
+  }
+  // At the limit exactly: read; one byte over: refused, whatever the buffer held before.
+  REQUIRE(disk->read_into("f5.md", 100000, buffer, error));
+  CHECK(buffer.size() == 100000);
+  CHECK_FALSE(disk->read_into("f5.md", 99999, buffer, error));
+  CHECK(error == "note is larger than the limit of 99999 bytes");
+}
+
 TEST_CASE("knowledge base: disk file system on a missing root", "[knowledge_base][disk]") {
   const std::string root = (fs::temp_directory_path() / "tkb_unit_no_such_folder_9f3a").string();
   REQUIRE_FALSE(fs::exists(root));
