@@ -245,6 +245,7 @@ struct Resolved {
 
 class Checker {
  public:
+  struct Scratch;
   Checker(const KnowledgeBase& kb, const Resolver& resolver, const CheckConfig& config,
           unsigned jobs)
       : m_kb(kb),
@@ -257,7 +258,6 @@ class Checker {
         m_is_index(kb.notes.size(), 0) {
     const std::size_t n = kb.notes.size();
     std::unordered_map<std::string_view, int> index_of_folder;
-    m_names.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
       const Note& note = kb.notes[i];
       m_is_index[i] = is_index_page(note);
@@ -292,11 +292,6 @@ class Checker {
       const std::size_t chunk = piece - 2;
       for (std::size_t i = chunk * kChunk; i < std::min(n, (chunk + 1) * kChunk); ++i) {
         const Note& note = kb.notes[i];
-        std::string stem = loose_key(note.id);
-        m_names[i].push_back({stem, Letters(stem)});
-        if (std::string title = loose_key(note.title); !title.empty() && title != stem) {
-          m_names[i].push_back({title, Letters(title)});
-        }
         for (std::size_t k = 0; k < note.links.size(); ++k) {
           Resolution r = resolver.resolve_link(note.links[k], static_cast<int>(i));
           m_resolved[m_link_begin[i] + k] = {r.note, r.rule, r.ambiguous()};
@@ -312,8 +307,7 @@ class Checker {
   }
 
   // Pass 1, for any note on any thread: everything that concerns one note and its links.
-  void check_note(int i, std::vector<Diagnostic>& out,
-                  std::unordered_map<std::string, std::string>& suggestion_cache) {
+  void check_note(int i, std::vector<Diagnostic>& out, Scratch& scratch) {
     const Note& n = m_kb.notes[i];
     out.insert(out.end(), n.diagnostics.begin(), n.diagnostics.end());
     auto add = [&](Position pos, const char* rule, std::string message) {
@@ -341,7 +335,7 @@ class Checker {
       }
     }
     for (std::size_t k = 0; k < n.links.size(); ++k) {
-      check_link(i, n.links[k], m_resolved[m_link_begin[i] + k], add, suggestion_cache);
+      check_link(i, n.links[k], m_resolved[m_link_begin[i] + k], add, scratch);
     }
     if (!n.wrapped_in_fence) {
       for (const WikiLink& l : n.code_links) {
@@ -429,7 +423,7 @@ class Checker {
 
   template <typename Add>
   void check_link(int i, const WikiLink& l, const Resolved& resolved, const Add& add,
-                  std::unordered_map<std::string, std::string>& cache) {
+                  Scratch& scratch) {
     const Note& n = m_kb.notes[i];
     if (l.target().empty() && l.fragment().empty()) {
       add(l.pos, "empty-link", "link " + std::string(l.raw) + " has no target");
@@ -454,8 +448,10 @@ class Checker {
         return;
       }
       std::string key = n.folder + '\n' + std::string(l.target());
-      auto it = cache.find(key);
-      if (it == cache.end()) it = cache.emplace(key, did_you_mean(i, l.target())).first;
+      auto it = scratch.suggestions.find(key);
+      if (it == scratch.suggestions.end()) {
+        it = scratch.suggestions.emplace(key, did_you_mean(i, l.target(), scratch)).first;
+      }
       add(l.pos, "broken-link",
           "link target \"" + std::string(l.target()) + "\" matches no note" + it->second);
       return;
@@ -495,15 +491,15 @@ class Checker {
   // "; did you mean a, b?" from the nearest names in the linking note's folder. Links across
   // folders are rare (147 of 129,000 in the real corpus), and searching every name for every
   // broken target would cost more than the whole check (`tkb resolve` does search them all).
-  std::string did_you_mean(int from, std::string_view target) const {
+  std::string did_you_mean(int from, std::string_view target, Scratch& scratch) const {
     std::string key = loose_key(target);
     if (key.size() < 4) return {};  // too short for a suggestion to mean anything
     std::size_t max = std::max<std::size_t>(2, key.size() / 4);
     Letters letters(key);
     std::vector<std::pair<std::size_t, int>> best;
-    for (int c : m_folder_notes.at(m_kb.notes[from].folder)) {
+    for (const FolderNote& c : folder_names(m_kb.notes[from].folder, scratch)) {
       std::size_t d = max + 1;
-      for (const NameKey& name : m_names[static_cast<std::size_t>(c)]) {
+      for (const NameKey& name : c.names) {
         // Most names differ in their letters by more than `max`: skip the edit distance.
         if (name.key.empty() || letters.half_difference(name.letters) > max ||
             letters.distance_bound(name.letters) > max) {
@@ -511,7 +507,7 @@ class Checker {
         }
         d = std::min(d, edit_distance(key, name.key, max));
       }
-      if (d <= max) best.emplace_back(d, c);
+      if (d <= max) best.emplace_back(d, c.note);
     }
     if (best.empty()) return {};
     std::sort(best.begin(), best.end());
@@ -568,12 +564,42 @@ class Checker {
     std::string key;
     Letters letters;
   };
+  struct FolderNote {
+    int note;
+    std::vector<NameKey> names;  // loose keys of its stem and title
+  };
+
+ public:
+  // What findings() keeps from note to note of one run of notes: the suggestions made, and
+  // the names of the folders searched for them. Made when a broken link first needs them,
+  // not for every note up front: most folders never need them, and a knowledge base of
+  // 100,000 notes held 25 MB of them.
+  struct Scratch {
+    std::unordered_map<std::string, std::string> suggestions;  // folder '\n' target -> text
+    std::unordered_map<std::string_view, std::vector<FolderNote>> folders;
+  };
+
+ private:
+  const std::vector<FolderNote>& folder_names(const std::string& folder, Scratch& scratch) const {
+    auto [it, added] = scratch.folders.try_emplace(folder);
+    if (added) {
+      for (int c : m_folder_notes.at(folder)) {
+        const Note& note = m_kb.notes[static_cast<std::size_t>(c)];
+        FolderNote& f = it->second.emplace_back(FolderNote{c, {}});
+        std::string stem = loose_key(note.id);
+        f.names.push_back({stem, Letters(stem)});
+        if (std::string title = loose_key(note.title); !title.empty() && title != stem) {
+          f.names.push_back({title, Letters(title)});
+        }
+      }
+    }
+    return it->second;
+  }
 
   const KnowledgeBase& m_kb;
   const Resolver& m_resolver;
   const CheckConfig& m_config;
   Groups m_same_stem, m_same_case;
-  std::vector<std::vector<NameKey>> m_names;           // loose keys of each note's stem and title
   std::vector<std::atomic<std::uint32_t>> m_incoming;  // links from other notes
   std::vector<std::atomic<bool>> m_listed;             // linked from its channel index
   std::vector<int> m_index_page;                       // the index page of the note's folder
@@ -619,10 +645,10 @@ std::vector<Diagnostic> CheckRun::findings(std::size_t begin, std::size_t end) c
   end = std::min(end, kb.notes.size());
   std::vector<Diagnostic> out;
   std::vector<Diagnostic> note;
-  std::unordered_map<std::string, std::string> suggestion_cache;
+  Checker::Scratch scratch;
   for (std::size_t i = begin; i < end; ++i) {
     note.clear();
-    m_impl->checker.check_note(static_cast<int>(i), note, suggestion_cache);
+    m_impl->checker.check_note(static_cast<int>(i), note, scratch);
     m_impl->checker.check_in_knowledge_base(static_cast<int>(i), note);
     for (Diagnostic& d : note) {
       if (!suppressed(kb.notes[i], d) && m_impl->keep(d)) out.push_back(std::move(d));
