@@ -46,6 +46,12 @@ std::string loose_key(std::string_view s);
 // The knowledge base generator's file-name rule: keep [A-Za-z0-9 ], spaces to '_', lower-case.
 std::string slugify(std::string_view title);
 
+// The three above written into `out` (cleared first), whose capacity a caller reuses:
+// resolution makes these keys for every link that misses its first rule.
+void to_lower_ascii(std::string_view s, std::string& out);
+void loose_key(std::string_view s, std::string& out);
+void slugify(std::string_view title, std::string& out);
+
 // True when `s` is valid UTF-8 (no overlongs, no surrogates).
 bool is_valid_utf8(std::string_view s);
 

@@ -237,11 +237,23 @@ Resolution Resolver::resolve(std::string_view raw_target, int from) const {
   } else {
     found = lookup(m_root_path, target, MatchRule::path);  // small: a miss costs little
   }
-  found = found || lookup(m_stem, target, MatchRule::stem) ||
-          lookup(m_stem_ci, to_lower_ascii(target), MatchRule::stem_ci) ||
-          lookup(m_stem, slugify(target), MatchRule::slug) ||
-          lookup(m_loose, loose_key(target), MatchRule::loose) ||
-          lookup(m_alias, to_lower_ascii(target), MatchRule::alias);
+  if (!found && !lookup(m_stem, target, MatchRule::stem)) {
+    // The other rules' keys go into buffers each thread keeps: no allocation per link.
+    thread_local std::string lower, key;
+    to_lower_ascii(target, lower);
+    found = lookup(m_stem_ci, lower, MatchRule::stem_ci);
+    if (!found) {
+      slugify(target, key);
+      // A slug equal to the target was just looked up as a stem.
+      found = key != target && lookup(m_stem, key, MatchRule::slug);
+    }
+    if (!found) {
+      loose_key(target, key);
+      found = lookup(m_loose, key, MatchRule::loose) || lookup(m_alias, lower, MatchRule::alias);
+    }
+  } else {
+    found = true;
+  }
   if (!found) return r;
   if (r.candidates.size() == 1) {
     r.note = r.candidates[0];

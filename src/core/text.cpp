@@ -68,11 +68,16 @@ std::string_view trim(std::string_view s) {
   return s.substr(b, e - b);
 }
 
-std::string to_lower_ascii(std::string_view s) {
-  std::string out(s);
+void to_lower_ascii(std::string_view s, std::string& out) {
+  out.assign(s);
   for (char& c : out) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
+}
+
+std::string to_lower_ascii(std::string_view s) {
+  std::string out;
+  to_lower_ascii(s, out);
   return out;
 }
 
@@ -97,8 +102,8 @@ std::size_t invisible_length(std::string_view s, std::size_t i) {
 
 }  // namespace
 
-std::string loose_key(std::string_view s) {
-  std::string out;
+void loose_key(std::string_view s, std::string& out) {
+  out.clear();
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
     auto c = static_cast<unsigned char>(s[i]);
@@ -117,11 +122,16 @@ std::string loose_key(std::string_view s) {
     out += static_cast<char>(c);
     ++i;
   }
+}
+
+std::string loose_key(std::string_view s) {
+  std::string out;
+  loose_key(s, out);
   return out;
 }
 
-std::string slugify(std::string_view title) {
-  std::string out;
+void slugify(std::string_view title, std::string& out) {
+  out.clear();
   out.reserve(title.size());
   for (char c : title) {
     if (c >= 'A' && c <= 'Z')
@@ -131,6 +141,11 @@ std::string slugify(std::string_view title) {
     else if (c == ' ')
       out += '_';
   }
+}
+
+std::string slugify(std::string_view title) {
+  std::string out;
+  slugify(title, out);
   return out;
 }
 

@@ -114,6 +114,31 @@ TEST_CASE("text: slugify is the generator's file-name rule", "[text]") {
   CHECK(slugify("") == "");
 }
 
+TEST_CASE("text: the key functions into a reused buffer give the same keys", "[text]") {
+  // Resolution reuses one buffer per thread: each call must clear what the last one left.
+  const std::string_view inputs[] = {"AI's Impact!", "", "Step 2: Profit",
+                                     "a very long target that does not fit in a small string",
+                                     "Caf\xC3\xA9 \xE2\x80\x8B" "au lait", "x"};
+  std::string lower, loose, slug;
+  for (int round = 0; round < 2; ++round) {
+    for (std::string_view in : inputs) {
+      INFO("input: " << in);
+      to_lower_ascii(in, lower);
+      loose_key(in, loose);
+      slugify(in, slug);
+      CHECK(lower == to_lower_ascii(in));
+      CHECK(loose == loose_key(in));
+      CHECK(slug == slugify(in));
+    }
+  }
+  loose_key("AI's Impact", loose);
+  CHECK(loose == "aisimpact");
+  slugify("AI in film making", slug);
+  CHECK(slug == "ai_in_film_making");
+  to_lower_ascii("AbC", lower);
+  CHECK(lower == "abc");
+}
+
 TEST_CASE("text: is_valid_utf8", "[text]") {
   struct Case {
     const char* what;
