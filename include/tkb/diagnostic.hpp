@@ -42,5 +42,7 @@ void append_printable(std::string& out, std::string_view s);  // printable(s), a
 
 // Order by path, then offset, then rule: the order every command prints in.
 bool diagnostic_less(const Diagnostic& a, const Diagnostic& b);
+// The same order for two diagnostics of one file (their paths are not compared).
+bool diagnostic_less_in_file(const Diagnostic& a, const Diagnostic& b);
 
 }  // namespace tkb

@@ -1,6 +1,7 @@
 // tkb check: findings as text (with source lines and colour), JSON, SARIF or GitHub
 // annotations, or a summary; exit 1 when an error (with --strict: a warning) remains.
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -112,6 +113,13 @@ std::string_view severity_colour(Severity s) {
 
 // Findings as text lines, appended to `out`; with `sources`, each followed by its source line
 // and a caret.
+// Digits appended without a string of their own: check writes two per finding.
+void append_number(std::string& out, std::uint32_t n) {
+  char digits[16];
+  auto result = std::to_chars(digits, digits + sizeof digits, n);
+  out.append(digits, static_cast<std::size_t>(result.ptr - digits));
+}
+
 void render_text(std::string& out, const std::vector<Diagnostic>& findings, const Style& style,
                  Sources* sources) {
   for (const Diagnostic& d : findings) {
@@ -121,14 +129,18 @@ void render_text(std::string& out, const std::vector<Diagnostic>& findings, cons
     } else {
       append_printable(out, d.path);
       out += ':';
-      out += std::to_string(d.pos.line);
+      append_number(out, d.pos.line);
       out += ':';
-      out += std::to_string(d.pos.column);
+      append_number(out, d.pos.column);
       out += ':';
     }
     out += style.on ? "\033[0m " : " ";
-    std::string severity = std::string(to_string(d.severity)) + ":";
-    out += style.on ? style.wrap(severity_colour(d.severity), severity) : severity;
+    if (style.on) {
+      out += style.wrap(severity_colour(d.severity), std::string(to_string(d.severity)) + ":");
+    } else {
+      out += to_string(d.severity);
+      out += ':';
+    }
     out += ' ';
     append_printable(out, d.message);
     out += " [";

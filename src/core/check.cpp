@@ -101,10 +101,14 @@ const std::vector<RuleInfo>& all_rules() {
 }
 
 const RuleInfo* find_rule(std::string_view name) {
-  for (const RuleInfo& r : all_rules()) {
-    if (r.name == name) return &r;
-  }
-  return nullptr;
+  // Every finding looks up its rule: a hash table, not a walk along forty names.
+  static const std::unordered_map<std::string_view, const RuleInfo*> by_name = [] {
+    std::unordered_map<std::string_view, const RuleInfo*> m;
+    for (const RuleInfo& r : all_rules()) m.emplace(r.name, &r);
+    return m;
+  }();
+  auto it = by_name.find(name);
+  return it == by_name.end() ? nullptr : it->second;
 }
 
 namespace {
@@ -207,33 +211,40 @@ struct Groups {
   }
 };
 
-// Group notes 0..n-1 by a three-way comparison; sorting instead of a hash map of every key
-// keeps only the groups.
-template <typename Compare>
-Groups groups_of_equal(std::size_t n, const Compare& compare) {
-  std::vector<int> order(n);
-  for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<int>(i);
-  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
-    return compare(static_cast<std::size_t>(a), static_cast<std::size_t>(b)) < 0;
-  });
-  Groups g;
-  g.group_of.assign(n, -1);
-  for (std::size_t b = 0; b < n;) {
-    std::size_t e = b + 1;
-    while (e < n &&
-           compare(static_cast<std::size_t>(order[b]), static_cast<std::size_t>(order[e])) == 0)
-      ++e;
-    if (e - b > 1) {
-      std::vector<int> members(order.begin() + static_cast<std::ptrdiff_t>(b),
-                               order.begin() + static_cast<std::ptrdiff_t>(e));
-      std::sort(members.begin(), members.end());
-      for (int m : members)
-        g.group_of[static_cast<std::size_t>(m)] = static_cast<int>(g.groups.size());
-      g.groups.push_back(std::move(members));
+// Add the group `members` (ascending, two or more) that note `first` leads.
+void add_group(Groups& g, std::vector<int> members) {
+  for (int m : members) g.group_of[static_cast<std::size_t>(m)] = static_cast<int>(g.groups.size());
+  g.groups.push_back(std::move(members));
+}
+
+// Notes sharing a file stem, and notes whose paths differ only by ASCII case (their stems
+// then differ only by case too): groups the resolver's stem indexes already hold, so no
+// sorting of every name.
+void group_names(const KnowledgeBase& kb, const Resolver& resolver, Groups& same_stem,
+                 Groups& same_case) {
+  const std::size_t n = kb.notes.size();
+  same_stem.group_of.assign(n, -1);
+  same_case.group_of.assign(n, -1);
+  std::string lower;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Note& note = kb.notes[i];
+    std::span<const int> stem = resolver.notes_with_stem(note.id);
+    if (stem.size() > 1 && stem[0] == static_cast<int>(i)) {
+      add_group(same_stem, std::vector<int>(stem.begin(), stem.end()));
     }
-    b = e;
+    if (same_case.group_of[i] >= 0) continue;
+    to_lower_ascii(note.id, lower);
+    std::span<const int> ci = resolver.notes_with_lower_stem(lower);
+    if (ci.size() < 2) continue;
+    std::vector<int> members;
+    for (int j : ci) {
+      if (compare_ignoring_case(note.path, kb.notes[static_cast<std::size_t>(j)].path) == 0) {
+        members.push_back(j);
+      }
+    }
+    // i is the first of its group: the ones before it were grouped when they came.
+    if (members.size() > 1) add_group(same_case, std::move(members));
   }
-  return g;
 }
 
 // A link's resolution as check keeps it, one per link of the knowledge base.
@@ -272,24 +283,16 @@ class Checker {
       if (it != index_of_folder.end()) m_index_page[i] = it->second;
     }
     // Every link resolved once, on every core: the knowledge-base rules need all incoming
-    // links counted before any note's findings are made. The two name groupings are two more
-    // pieces of the same work, first so that they overlap with the links.
+    // links counted before any note's findings are made. The name groups are one more piece
+    // of the same work, first so that it overlaps with the links.
     m_resolved.resize(m_link_begin[n]);
     constexpr std::size_t kChunk = 256;
-    parallel_for(2 + (n + kChunk - 1) / kChunk, jobs, [&](std::size_t piece) {
+    parallel_for(1 + (n + kChunk - 1) / kChunk, jobs, [&](std::size_t piece) {
       if (piece == 0) {
-        m_same_stem = groups_of_equal(n, [&](std::size_t a, std::size_t b) {
-          return kb.notes[a].id.compare(kb.notes[b].id);
-        });
+        group_names(kb, resolver, m_same_stem, m_same_case);
         return;
       }
-      if (piece == 1) {
-        m_same_case = groups_of_equal(n, [&](std::size_t a, std::size_t b) {
-          return compare_ignoring_case(kb.notes[a].path, kb.notes[b].path);
-        });
-        return;
-      }
-      const std::size_t chunk = piece - 2;
+      const std::size_t chunk = piece - 1;
       for (std::size_t i = chunk * kChunk; i < std::min(n, (chunk + 1) * kChunk); ++i) {
         const Note& note = kb.notes[i];
         for (std::size_t k = 0; k < note.links.size(); ++k) {
@@ -650,10 +653,16 @@ std::vector<Diagnostic> CheckRun::findings(std::size_t begin, std::size_t end) c
     note.clear();
     m_impl->checker.check_note(static_cast<int>(i), note, scratch);
     m_impl->checker.check_in_knowledge_base(static_cast<int>(i), note);
+    // Every finding here has the note's path, and notes come in path order: sorting each
+    // note's own findings sorts them all, without comparing paths.
+    const std::size_t first = out.size();
     for (Diagnostic& d : note) {
       if (!suppressed(kb.notes[i], d) && m_impl->keep(d)) out.push_back(std::move(d));
     }
+    std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
+              diagnostic_less_in_file);
   }
+  const std::size_t from_notes = out.size();
   // The problems met loading files that are not notes, where their paths sort among these
   // notes: the first range also takes those before every note, the last those after.
   for (const Diagnostic& d : kb.diagnostics) {
@@ -664,7 +673,11 @@ std::vector<Diagnostic> CheckRun::findings(std::size_t begin, std::size_t end) c
       if (m_impl->keep(copy)) out.push_back(std::move(copy));
     }
   }
-  std::sort(out.begin(), out.end(), diagnostic_less);
+  if (out.size() != from_notes) {  // loading problems to place among the notes' findings
+    std::sort(out.begin() + static_cast<std::ptrdiff_t>(from_notes), out.end(), diagnostic_less);
+    std::inplace_merge(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(from_notes),
+                       out.end(), diagnostic_less);
+  }
   return out;
 }
 

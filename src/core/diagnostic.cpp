@@ -64,8 +64,16 @@ std::string format_diagnostic(const Diagnostic& d) {
 }
 
 bool diagnostic_less(const Diagnostic& a, const Diagnostic& b) {
-  return std::tie(a.path, a.pos.offset, a.rule, a.message) <
-         std::tie(b.path, b.pos.offset, b.rule, b.message);
+  // Each field compared once, three-way: std::tie's `<` compared the (mostly equal) paths
+  // twice, and sorting findings was a tenth of check's work on a large knowledge base.
+  if (int c = a.path.compare(b.path)) return c < 0;
+  return diagnostic_less_in_file(a, b);
+}
+
+bool diagnostic_less_in_file(const Diagnostic& a, const Diagnostic& b) {
+  if (a.pos.offset != b.pos.offset) return a.pos.offset < b.pos.offset;
+  if (int c = a.rule.compare(b.rule)) return c < 0;
+  return a.message < b.message;
 }
 
 }  // namespace tkb
