@@ -93,6 +93,14 @@ class Resolver {
   // (`[[ | text]]`) goes nowhere.
   Resolution resolve_link(const WikiLink& link, int from) const;
 
+  // The notes whose file stem is `stem`, ascending; those whose stem is `lower` when ASCII
+  // case is ignored (`lower` already lower-cased). For check's duplicate-stem and
+  // case-collision rules: the indexes already hold these groups.
+  std::span<const int> notes_with_stem(std::string_view stem) const { return m_stem.find(stem); }
+  std::span<const int> notes_with_lower_stem(std::string_view lower) const {
+    return m_stem_ci.find(lower);
+  }
+
   // Up to `n` note paths whose names are nearest to `target`, nearest first.
   std::vector<std::string> suggest(std::string_view target, std::size_t n = 3) const;
 

@@ -320,6 +320,30 @@ TEST_CASE("rules duplicate-stem and case-collision", "[rules]") {
   auto clean = check({{"a/x.md", topic(kAnchor)}, {"b/y.md", topic(kAnchor)}});
   CHECK(of_rule(clean, "duplicate-stem").empty());
   CHECK(of_rule(clean, "case-collision").empty());
+  // Stems alike but for case in other folders collide with nothing; a folder's case matters
+  // as much as the file's; three spellings make one group of three.
+  auto mixed = check({{"a/X.md", topic(kAnchor)},
+                      {"b/x.md", topic(kAnchor)},
+                      {"B/x.md", topic(kAnchor)},
+                      {"b/X.md", topic(kAnchor)},
+                      {"c/y.md", topic(kAnchor)}});
+  auto collisions = of_rule(mixed, "case-collision");
+  REQUIRE(collisions.size() == 3);
+  expect(collisions[0], "B/x.md", 1, 1, S::warning,
+         "the path differs only by letter case from b/X.md, b/x.md: they collide on macOS and "
+         "Windows");
+  expect(collisions[1], "b/X.md", 1, 1, S::warning,
+         "the path differs only by letter case from B/x.md, b/x.md: they collide on macOS and "
+         "Windows");
+  expect(collisions[2], "b/x.md", 1, 1, S::warning,
+         "the path differs only by letter case from B/x.md, b/X.md: they collide on macOS and "
+         "Windows");
+  auto dups = of_rule(mixed, "duplicate-stem");
+  REQUIRE(dups.size() == 4);  // x.md in b and B, X.md in a and b
+  expect(dups[0], "B/x.md", 1, 1, S::warning,
+         "the file name x.md is also used by b/x.md: a link by name reaches only one of them");
+  expect(dups[1], "a/X.md", 1, 1, S::warning,
+         "the file name X.md is also used by b/X.md: a link by name reaches only one of them");
 }
 
 TEST_CASE("rules orphan-note and unlinked-from-channel", "[rules]") {
