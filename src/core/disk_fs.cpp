@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,11 +21,6 @@ namespace fs = std::filesystem;
 namespace tkb {
 
 namespace {
-
-bool hidden(const fs::path& p) {
-  std::string name = p.filename().string();
-  return !name.empty() && name[0] == '.';
-}
 
 class DiskFileSystem : public FileSystem {
  public:
@@ -41,49 +37,24 @@ class DiskFileSystem : public FileSystem {
 
   std::vector<std::string> list_notes(std::vector<Diagnostic>& problems) override {
     std::vector<std::string> out;
-    std::error_code ec;
-    fs::recursive_directory_iterator it(m_root, fs::directory_options::none, ec);
-    if (ec) {
+    int fd = ::open(m_root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
       problems.push_back({"",
                           {},
                           Severity::error,
                           "unreadable-file",
-                          "cannot read folder " + m_root.string() + ": " + ec.message()});
+                          "cannot read folder " + m_root.string() + ": " + std::strerror(errno)});
       return out;
     }
-    for (fs::recursive_directory_iterator end; it != end;) {
-      const fs::directory_entry& entry = *it;
-      std::error_code sec;
-      std::string rel = entry.path().lexically_relative(m_root).generic_string();
-      if (hidden(entry.path())) {
-        if (entry.is_directory(sec) && !entry.is_symlink(sec)) it.disable_recursion_pending();
-      } else if (entry.is_symlink(sec)) {
-        // Never followed: a link may point outside the knowledge base or into a loop.
-        if (rel.size() > 3 && rel.compare(rel.size() - 3, 3, ".md") == 0) {
-          problems.push_back(
-              {rel, {}, Severity::info, "skipped-file", "symbolic link is not followed"});
-        }
-      } else if (entry.is_regular_file(sec) && entry.path().extension() == ".md") {
-        out.push_back(std::move(rel));
-      } else if (entry.path().extension() == ".md" && !entry.is_directory(sec)) {
-        // A FIFO, socket or device named like a note: reading it could block forever.
-        problems.push_back({rel,
-                            {},
-                            Severity::info,
-                            "skipped-file",
-                            "not a regular file (a FIFO, socket or device)"});
-      }
-      it.increment(ec);
-      if (ec) {
-        problems.push_back(
-            {rel, {}, Severity::error, "unreadable-file", "cannot read folder: " + ec.message()});
-        ec.clear();
-        // A folder we cannot enter: step past it instead of stopping the walk.
-        it.disable_recursion_pending();
-        it.increment(ec);
-        if (ec) break;
-      }
+    // `fd` stays open for the subfolders to be opened from; the walk takes a copy.
+    const int top = ::dup(fd);
+    if (top < 0) {
+      problems.push_back({"", {}, Severity::error, "unreadable-file",
+                          "cannot read folder " + m_root.string() + ": " + errno_text()});
+    } else {
+      walk(fd, top, "", out, problems);
     }
+    ::close(fd);
     std::sort(out.begin(), out.end());
     return out;
   }
@@ -285,6 +256,83 @@ class DiskFileSystem : public FileSystem {
     if (fd < 0) return;
     ::fsync(fd);
     ::close(fd);
+  }
+
+  // List folder `rel` ("" for the root), open as `fd` (closed here; `root` is the root's
+  // descriptor, which subfolders are opened from), into `out`, depth
+  // first in the order the folder gives its entries, as std::filesystem's recursive walk
+  // did: that walk made a path object and several stats per entry and took 150-240 ms for
+  // 100,000 notes; this one asks the kernel for nothing but the folders' entries, and their
+  // types come with them (d_type; a stat only where a file system leaves it unknown).
+  // A folder's entries are read before any subfolder is entered, so one descriptor at a time
+  // is open however deep the tree.
+  void walk(int root, int fd, const std::string& rel, std::vector<std::string>& out,
+            std::vector<Diagnostic>& problems) {
+    DIR* dir = ::fdopendir(fd);
+    if (!dir) {
+      problems.push_back({rel, {}, Severity::error, "unreadable-file",
+                          "cannot read folder: " + errno_text()});
+      ::close(fd);
+      return;
+    }
+    struct Entry {
+      std::string path;
+      unsigned char type;
+    };
+    std::vector<Entry> entries;
+    while (true) {
+      errno = 0;
+      const dirent* e = ::readdir(dir);
+      if (!e) {
+        if (errno != 0) {
+          problems.push_back({rel, {}, Severity::error, "unreadable-file",
+                              "cannot read folder: " + errno_text()});
+        }
+        break;
+      }
+      const std::string_view name = e->d_name;
+      if (name.empty() || name[0] == '.') continue;  // hidden (and `.`, `..`): not entered
+      unsigned char type = e->d_type;
+      if (type == DT_UNKNOWN) {
+        struct stat st;
+        type = ::fstatat(::dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0
+                   ? static_cast<unsigned char>(IFTODT(st.st_mode))
+                   : static_cast<unsigned char>(DT_UNKNOWN);
+      }
+      std::string path = rel;
+      if (!path.empty()) path += '/';
+      path += name;
+      entries.push_back({std::move(path), type});
+    }
+    ::closedir(dir);
+    for (Entry& e : entries) {
+      const bool md = e.path.size() > 3 && e.path.compare(e.path.size() - 3, 3, ".md") == 0;
+      if (e.type == DT_DIR) {
+        const int sub = ::openat(root, e.path.c_str(),
+                                 O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (sub < 0) {
+          problems.push_back({e.path, {}, Severity::error, "unreadable-file",
+                              "cannot read folder: " + errno_text()});
+        } else {
+          walk(root, sub, e.path, out, problems);
+        }
+      } else if (!md) {
+        continue;
+      } else if (e.type == DT_LNK) {
+        // Never followed: a link may point outside the knowledge base or into a loop.
+        problems.push_back(
+            {e.path, {}, Severity::info, "skipped-file", "symbolic link is not followed"});
+      } else if (e.type == DT_REG) {
+        out.push_back(std::move(e.path));
+      } else {
+        // A FIFO, socket or device named like a note: reading it could block forever.
+        problems.push_back({e.path,
+                            {},
+                            Severity::info,
+                            "skipped-file",
+                            "not a regular file (a FIFO, socket or device)"});
+      }
+    }
   }
 
   fs::path m_root;

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include <sys/stat.h>
+
 #include "tkb/knowledge_base.hpp"
 
 using namespace tkb;
@@ -320,6 +322,29 @@ TEST_CASE("knowledge base: disk file system on a temporary folder", "[knowledge_
   REQUIRE(topic >= 0);
   CHECK(kb.notes[topic].channel == "chan");
   CHECK(kb.notes[topic].video_id == "abcdefghijk");
+}
+
+TEST_CASE("knowledge base: disk listing of odd entries and deep trees", "[knowledge_base][disk]") {
+  TempDir dir;
+  dir.write("x.md/inside.md", "a folder named like a note is still a folder");
+  dir.write("x.md.txt", "not a note");
+  dir.write("a.md", "");
+  dir.write("a/b.md", "");   // after a.md in byte order ('.' < '/')
+  dir.write("a b/c.md", "");  // ' ' sorts before '.'
+  dir.write("caf\xC3\xA9/\xE2\x80\x8Bzw.md", "");
+  REQUIRE(::mkfifo((dir.path / "pipe.md").c_str(), 0600) == 0);
+  std::string deep;
+  for (int k = 0; k < 200; ++k) deep += "d/";  // one descriptor at a time, however deep
+  dir.write(deep + "bottom.md", "");
+  std::unique_ptr<FileSystem> disk = make_disk_file_system(dir.path.string());
+  std::vector<Diagnostic> problems;
+  std::vector<std::string> listed = disk->list_notes(problems);
+  CHECK(listed == std::vector<std::string>{"a b/c.md", "a.md", "a/b.md",
+                                           "caf\xC3\xA9/\xE2\x80\x8Bzw.md", deep + "bottom.md",
+                                           "x.md/inside.md"});
+  CHECK(formatted(problems) ==
+        std::vector<std::string>{
+            "pipe.md:1:1: info: not a regular file (a FIFO, socket or device) [skipped-file]"});
 }
 
 TEST_CASE("knowledge base: one reused buffer reads files of every size exactly",
