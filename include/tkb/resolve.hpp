@@ -48,8 +48,17 @@ class NameIndex {
   void add(std::string_view key, int note);
   // Lay the note lists out flat; find() and for_each() work only after this.
   void finish();
-  // The notes named `key`, ascending; empty when none.
-  std::span<const int> find(std::string_view key) const;
+  // The notes named `key`, ascending; empty when none. `hash` is hash(key), for a caller that
+  // looks the same key up in several indexes.
+  std::span<const int> find(std::string_view key) const { return find(key, hash(key)); }
+  std::span<const int> find(std::string_view key, std::uint64_t hash) const;
+  static std::uint64_t hash(std::string_view key);
+  // Ask the processor to start loading what find(key, hash) reads: its slot (step 1), then,
+  // once that has arrived, the entry and key the slot names (step 2). A caller resolving a
+  // run of links issues these a few links ahead, so that their cache misses overlap instead
+  // of coming one after another.
+  void prefetch_slot(std::uint64_t hash) const;
+  void prefetch_entry(std::uint64_t hash) const;
   template <typename Visit>
   void for_each(Visit&& visit) const {  // visit(std::string_view key, std::span<const int>)
     for (const Entry& e : m_entries) visit(key_of(e), notes_of(e));
@@ -92,6 +101,17 @@ class Resolver {
   // Resolve a parsed link: like resolve(), but a link with neither target nor #fragment
   // (`[[ | text]]`) goes nowhere.
   Resolution resolve_link(const WikiLink& link, int from) const;
+
+  // For resolving many links in a row: the key and hash that resolve(target) looks up first
+  // (in the root-path and stem indexes), and prefetch steps 1 and 2 of that lookup. A run of
+  // links resolved with these a few links ahead gives the same resolutions, sooner.
+  struct Lookahead {
+    std::uint64_t hash = 0;
+    bool plain = false;  // a target without '/', looked up by stem: worth prefetching
+  };
+  Lookahead lookahead(std::string_view target) const;
+  void prefetch_slot(const Lookahead& a) const;
+  void prefetch_entry(const Lookahead& a) const;
 
   // The notes whose file stem is `stem`, ascending; those whose stem is `lower` when ASCII
   // case is ignored (`lower` already lower-cased). For check's duplicate-stem and

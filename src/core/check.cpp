@@ -293,16 +293,37 @@ class Checker {
         return;
       }
       const std::size_t chunk = piece - 1;
-      for (std::size_t i = chunk * kChunk; i < std::min(n, (chunk + 1) * kChunk); ++i) {
-        const Note& note = kb.notes[i];
-        for (std::size_t k = 0; k < note.links.size(); ++k) {
-          Resolution r = resolver.resolve_link(note.links[k], static_cast<int>(i));
-          m_resolved[m_link_begin[i] + k] = {r.note, r.rule, r.ambiguous()};
-          if (r.note >= 0 && static_cast<std::size_t>(r.note) != i) {
-            m_incoming[r.note].fetch_add(1, std::memory_order_relaxed);
-            if (m_index_page[r.note] == static_cast<int>(i)) {
-              m_listed[r.note].store(true, std::memory_order_relaxed);
-            }
+      const std::size_t first = chunk * kChunk, last = std::min(n, (chunk + 1) * kChunk);
+      // The chunk's links in a row, each lookup's slot asked for kAhead links ahead and its
+      // entry half as far: the misses of a name index larger than the cache overlap.
+      constexpr std::size_t kAhead = 16, kRing = 32;
+      const std::size_t begin = m_link_begin[first], end = m_link_begin[last];
+      std::array<Resolver::Lookahead, kRing> ahead;
+      std::size_t note_of = first;  // the note of link `at`, walking forward
+      auto link_at = [&](std::size_t at, std::size_t& i) -> const WikiLink& {
+        while (m_link_begin[i + 1] <= at) ++i;
+        return kb.notes[i].links[at - m_link_begin[i]];
+      };
+      std::size_t note_ahead = first;
+      for (std::size_t at = begin; at < std::min(end, begin + kAhead); ++at) {
+        ahead[at % kRing] = resolver.lookahead(link_at(at, note_ahead).target());
+        resolver.prefetch_slot(ahead[at % kRing]);
+      }
+      for (std::size_t at = begin; at < end; ++at) {
+        if (at + kAhead < end) {
+          Resolver::Lookahead& a = ahead[(at + kAhead) % kRing];
+          a = resolver.lookahead(link_at(at + kAhead, note_ahead).target());
+          resolver.prefetch_slot(a);
+        }
+        if (at + kAhead / 2 < end) resolver.prefetch_entry(ahead[(at + kAhead / 2) % kRing]);
+        const WikiLink& link = link_at(at, note_of);
+        const std::size_t i = note_of;
+        Resolution r = resolver.resolve_link(link, static_cast<int>(i));
+        m_resolved[at] = {r.note, r.rule, r.ambiguous()};
+        if (r.note >= 0 && static_cast<std::size_t>(r.note) != i) {
+          m_incoming[r.note].fetch_add(1, std::memory_order_relaxed);
+          if (m_index_page[r.note] == static_cast<int>(i)) {
+            m_listed[r.note].store(true, std::memory_order_relaxed);
           }
         }
       }

@@ -85,7 +85,7 @@ void NameIndex::reserve(std::size_t keys) {
 
 void NameIndex::add(std::string_view key, int note) {
   if (m_slots.empty() || (m_entries.size() + 1) * 2 > m_slots.size()) grow();
-  const std::uint64_t hash = std::hash<std::string_view>{}(key);
+  const std::uint64_t hash = NameIndex::hash(key);
   const std::size_t slot = slot_of(hash, key);
   if (m_slots[slot] == 0) {
     m_entries.push_back({hash, static_cast<std::uint32_t>(m_keys.size()),
@@ -143,9 +143,26 @@ void NameIndex::finish() {
   std::vector<std::pair<std::uint32_t, int>>().swap(m_more);
 }
 
-std::span<const int> NameIndex::find(std::string_view key) const {
+std::uint64_t NameIndex::hash(std::string_view key) {
+  return std::hash<std::string_view>{}(key);
+}
+
+void NameIndex::prefetch_slot(std::uint64_t hash) const {
+  if (!m_slots.empty()) __builtin_prefetch(&m_slots[hash & (m_slots.size() - 1)]);
+}
+
+void NameIndex::prefetch_entry(std::uint64_t hash) const {
+  if (m_slots.empty()) return;
+  const std::uint64_t at = m_slots[hash & (m_slots.size() - 1)];
+  if (at == 0 || (at ^ hash) >> 32 != 0) return;  // a miss, or another key: nothing to load
+  const Entry& e = m_entries[(at & 0xFFFFFFFFu) - 1];
+  __builtin_prefetch(&e);
+  __builtin_prefetch(m_keys.data() + e.key_begin);
+}
+
+std::span<const int> NameIndex::find(std::string_view key, std::uint64_t hash) const {
   if (m_slots.empty()) return {};
-  const std::uint64_t at = m_slots[slot_of(std::hash<std::string_view>{}(key), key)];
+  const std::uint64_t at = m_slots[slot_of(hash, key)];
   if (at == 0) return {};
   return notes_of(m_entries[(at & 0xFFFFFFFFu) - 1]);
 }
@@ -221,23 +238,27 @@ Resolution Resolver::resolve(std::string_view raw_target, int from) const {
     }
     return r;
   }
-  auto lookup = [&](const Index& index, std::string_view key, MatchRule rule) {
-    std::span<const int> notes = index.find(key);
+  auto take = [&](std::span<const int> notes, MatchRule rule) {
     if (notes.empty()) return false;
     r.rule = rule;
     r.candidates = notes;
     return true;
   };
+  auto lookup = [&](const Index& index, std::string_view key, MatchRule rule) {
+    return take(index.find(key), rule);
+  };
   bool found = false;
+  const std::uint64_t hash = NameIndex::hash(target);  // for the root path and the stem
   if (target.find('/') != std::string_view::npos) {
     std::string path;
     if (!normalise_path(target, path)) return r;  // climbs out of the root: never resolves
     found =
         lookup(path.find('/') == std::string::npos ? m_root_path : m_path, path, MatchRule::path);
   } else {
-    found = lookup(m_root_path, target, MatchRule::path);  // small: a miss costs little
+    // small: a miss costs little
+    found = take(m_root_path.find(target, hash), MatchRule::path);
   }
-  if (!found && !lookup(m_stem, target, MatchRule::stem)) {
+  if (!found && !take(m_stem.find(target, hash), MatchRule::stem)) {
     // The other rules' keys go into buffers each thread keeps: no allocation per link.
     thread_local std::string lower, key;
     to_lower_ascii(target, lower);
@@ -266,6 +287,22 @@ Resolution Resolver::resolve(std::string_view raw_target, int from) const {
     if (count == 1) r.note = chosen;
   }
   return r;
+}
+
+Resolver::Lookahead Resolver::lookahead(std::string_view raw_target) const {
+  std::string_view target = without_md(trim(raw_target));
+  Lookahead a;
+  a.plain = !target.empty() && target.find('/') == std::string_view::npos;
+  if (a.plain) a.hash = NameIndex::hash(target);
+  return a;
+}
+
+void Resolver::prefetch_slot(const Lookahead& a) const {
+  if (a.plain) m_stem.prefetch_slot(a.hash);
+}
+
+void Resolver::prefetch_entry(const Lookahead& a) const {
+  if (a.plain) m_stem.prefetch_entry(a.hash);
 }
 
 Resolution Resolver::resolve_link(const WikiLink& link, int from) const {
