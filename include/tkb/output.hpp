@@ -43,6 +43,12 @@ std::unique_ptr<RecordWriter> make_writer(Format format, std::ostream& out,
                                           std::vector<std::string> columns,
                                           const OutputOptions& options = {});
 
+// CSV or TSV rows appended to `text` as they come, with no stream in between (null for the
+// other formats): for rows formatted on many threads and written in order afterwards.
+std::unique_ptr<RecordWriter> make_text_writer(Format format, std::string& text,
+                                               const std::vector<std::string>& columns,
+                                               const OutputOptions& options = {});
+
 // Defined in the one translation unit that uses the JSON library.
 std::unique_ptr<RecordWriter> make_json_writer(std::ostream& out, std::vector<std::string> columns);
 

@@ -77,13 +77,14 @@ int run_timestamps(Context& ctx, const TimestampsOptions& o) {
       stream_notes(
           ctx, {.anchor_text = true},
           [&](const Note& n) {
-            std::ostringstream text;
+            std::string text;
             if (videos.wants(n)) {
-              auto w = make_writer(o.format, text, columns, rows);
+              text.reserve(n.anchors.size() * 320);  // about a row's length
+              auto w = make_text_writer(o.format, text, columns, rows);
               write_anchors(n, *w);
               w->finish();
             }
-            return std::move(text).str();
+            return text;
           },
           [&](const Note& n, std::string& text) {
             if (!videos.matches(n)) return;

@@ -39,9 +39,11 @@ std::string cell_text(const Cell& c, std::string_view list_sep, std::string_view
 
 class DelimitedWriter : public RecordWriter {
  public:
-  DelimitedWriter(std::ostream& out, std::vector<std::string> columns, bool csv,
-                  const OutputOptions& o)
-      : m_out(out), m_csv(csv), m_neutralize(o.neutralize_formulas) {
+  // To a stream, 64 KiB at a time; or, with `out` null, appended to `text` and never
+  // flushed (rows formatted on the threads that parse, see make_text_writer).
+  DelimitedWriter(std::ostream* out, std::string* text, const std::vector<std::string>& columns,
+                  bool csv, const OutputOptions& o)
+      : m_out(out), m_line(text ? *text : m_own), m_csv(csv), m_neutralize(o.neutralize_formulas) {
     if (o.header) {
       std::vector<Cell> header(columns.begin(), columns.end());
       write(header, false);
@@ -50,7 +52,7 @@ class DelimitedWriter : public RecordWriter {
   void row(const std::vector<Cell>& cells) override { write(cells, m_neutralize); }
   void finish() override {
     flush();
-    m_out.flush();
+    if (m_out) m_out->flush();
   }
   ~DelimitedWriter() override { flush(); }
 
@@ -58,7 +60,8 @@ class DelimitedWriter : public RecordWriter {
   // Rows gather in one reused buffer, cells escaped straight into it, and go out 64 KiB at a
   // time: `timestamps` writes a gigabyte of rows on a large knowledge base.
   void flush() {
-    m_out.write(m_line.data(), static_cast<std::streamsize>(m_line.size()));
+    if (!m_out) return;
+    m_out->write(m_line.data(), static_cast<std::streamsize>(m_line.size()));
     m_line.clear();
   }
   void write(const std::vector<Cell>& cells, bool neutralize) {
@@ -113,8 +116,9 @@ class DelimitedWriter : public RecordWriter {
     }
     return false;
   }
-  std::string m_line;
-  std::ostream& m_out;
+  std::ostream* m_out;
+  std::string m_own;
+  std::string& m_line;
   bool m_csv, m_neutralize;
   // The four bytes that make a cell need quoting (CSV) or escapes (TSV).
   std::string_view m_specials = m_csv ? std::string_view(",\"\r\n") : std::string_view("\t\n\r\\");
@@ -247,15 +251,23 @@ std::unique_ptr<RecordWriter> make_writer(Format format, std::ostream& out,
     case Format::table:
       return std::make_unique<TableWriter>(out, std::move(columns), options);
     case Format::tsv:
-      return std::make_unique<DelimitedWriter>(out, std::move(columns), false, options);
     case Format::csv:
-      return std::make_unique<DelimitedWriter>(out, std::move(columns), true, options);
+      return std::make_unique<DelimitedWriter>(&out, nullptr, columns, format == Format::csv,
+                                               options);
     case Format::json:
       return make_json_writer(out, std::move(columns));
     case Format::paths:
       return std::make_unique<PathsWriter>(out);
   }
   return nullptr;
+}
+
+std::unique_ptr<RecordWriter> make_text_writer(Format format, std::string& text,
+                                               const std::vector<std::string>& columns,
+                                               const OutputOptions& options) {
+  if (format != Format::csv && format != Format::tsv) return nullptr;
+  return std::make_unique<DelimitedWriter>(nullptr, &text, columns, format == Format::csv,
+                                           options);
 }
 
 }  // namespace tkb

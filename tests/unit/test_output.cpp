@@ -17,10 +17,22 @@ namespace {
 std::string write(Format f, std::vector<std::string> columns, const std::vector<std::vector<Cell>>& rows,
                   const OutputOptions& o = {}) {
   std::ostringstream out;
-  std::unique_ptr<RecordWriter> w = make_writer(f, out, std::move(columns), o);
+  std::unique_ptr<RecordWriter> w = make_writer(f, out, columns, o);
   REQUIRE(w != nullptr);
   for (const auto& r : rows) w->row(r);
   w->finish();
+  // The same rows appended to a string must give the same bytes, after what it held.
+  std::string text = "before|";
+  std::unique_ptr<RecordWriter> t = make_text_writer(f, text, columns, o);
+  if (f == Format::csv || f == Format::tsv) {
+    REQUIRE(t != nullptr);
+    for (const auto& r : rows) t->row(r);
+    t->finish();
+    t.reset();
+    CHECK(text == "before|" + out.str());
+  } else {
+    CHECK(t == nullptr);
+  }
   return out.str();
 }
 
