@@ -36,5 +36,7 @@ void scan_inline(std::string_view text, std::size_t begin, std::size_t end,
 // The plain text of a stretch of Markdown: wikilinks become their visible text, HTML tags
 // and anchors are removed, emphasis markers dropped, white space collapsed.
 std::string plain_text(std::string_view markdown);
+// The same, appended to `out`.
+void append_plain_text(std::string& out, std::string_view markdown);
 
 }  // namespace tkb

@@ -134,8 +134,9 @@ std::size_t next_sentence_byte(std::string_view seg, std::size_t i) {
   return i;
 }
 
-// The sentence an anchor at `offset` closes, as plain text.
-std::string sentence_before(std::string_view text, std::size_t offset, std::size_t line_start) {
+// The sentence an anchor at `offset` closes, as plain text, appended to `out`.
+void sentence_before(std::string& out, std::string_view text, std::size_t offset,
+                     std::size_t line_start) {
   // A sentence is not longer than this; looking further back on a huge line would make
   // many anchors on it quadratic.
   constexpr std::size_t kMaxSentence = 2000;
@@ -176,7 +177,7 @@ std::string sentence_before(std::string_view text, std::size_t offset, std::size
              (seg[i + 1] == ' ' || seg[i + 1] == '\n' || seg[i + 1] == '\r'))
       start = i + 2;
   }
-  return plain_text(seg.substr(start));
+  append_plain_text(out, seg.substr(start));
 }
 
 // Copy every text the note's views show into one allocation owned by the note, and point the
@@ -455,6 +456,8 @@ struct Scratch {
   std::vector<std::uint32_t> line_starts;
   std::vector<std::uint32_t> e2_ef;  // from scan_text
   ScanOutput scan;
+  std::string sentences;  // the anchors' sentences, until they go to the note's pool
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> sentence_places;
 };
 
 // Past this size a note's buffers are dropped after it rather than kept for the next one.
@@ -530,8 +533,12 @@ Note parse_note(std::string_view text, std::string path, const ParseOptions& opt
   check_duration(note, anchors, add);
 
   const std::size_t body_line = lines.at(fm.body_offset).line;
-  std::vector<std::string> sentences;  // computed text: owned here until moved to the pool
-  if (options.anchor_text) sentences.reserve(anchors.size());
+  // The sentences, computed text, one after another in a buffer the thread reuses until they
+  // are moved to the note's pool; each anchor's place in it, for its view once all are in.
+  std::string& sentences = scratch.sentences;
+  sentences.clear();
+  std::vector<std::pair<std::uint32_t, std::uint32_t>>& places = scratch.sentence_places;
+  places.clear();
   for (TimestampAnchor& a : anchors) {
     auto it =
         std::upper_bound(note.headings.begin(), note.headings.end(), a.pos.offset,
@@ -542,14 +549,21 @@ Note parse_note(std::string_view text, std::string path, const ParseOptions& opt
       a.heading = static_cast<int>(it - note.headings.begin());
     }
     if (options.anchor_text) {
-      sentences.push_back(
-          sentence_before(text, a.pos.offset, paragraph_start(text, lines, a.pos, body_line)));
-      a.text = sentences.back();
+      const std::size_t at = sentences.size();
+      sentence_before(sentences, text, a.pos.offset,
+                      paragraph_start(text, lines, a.pos, body_line));
+      places.emplace_back(static_cast<std::uint32_t>(at),
+                          static_cast<std::uint32_t>(sentences.size() - at));
     }
     ++note.anchor_count;
     if (a.seconds) {
       note.first_seconds = std::min(note.first_seconds.value_or(*a.seconds), *a.seconds);
       note.last_seconds = std::max(note.last_seconds.value_or(*a.seconds), *a.seconds);
+    }
+  }
+  if (options.anchor_text) {
+    for (std::size_t k = 0; k < anchors.size(); ++k) {
+      anchors[k].text = std::string_view(sentences).substr(places[k].first, places[k].second);
     }
   }
   if (options.keep_anchors) note.anchors.assign(anchors.begin(), anchors.end());

@@ -654,6 +654,12 @@ std::size_t plain_run(std::string_view md, std::size_t i) {
 }
 
 std::string plain_text(std::string_view md) {
+  std::string out;
+  append_plain_text(out, md);
+  return out;
+}
+
+void append_plain_text(std::string& out, std::string_view md) {
   // Bytes that need a decision; every other byte is copied as it is. The result is never
   // longer than `md` (a link gives way to a part of it), so it is written in place into a
   // buffer of that size and cut to length at the end.
@@ -662,8 +668,9 @@ std::string plain_text(std::string_view md) {
     for (unsigned char c : std::string_view("[<*`_\n\r\t ")) t[c] = true;
     return t;
   }();
-  std::string out(md.size(), '\0');
-  char* const begin = out.data();
+  const std::size_t before = out.size();
+  out.resize(before + md.size());
+  char* const begin = out.data() + before;
   char* o = begin;
   std::size_t i = 0;
   while (i < md.size()) {
@@ -720,8 +727,7 @@ std::string plain_text(std::string_view md) {
     ++i;
   }
   while (o != begin && (o[-1] == ' ' || o[-1] == ',' || o[-1] == ';')) --o;
-  out.resize(static_cast<std::size_t>(o - begin));
-  return out;
+  out.resize(before + static_cast<std::size_t>(o - begin));
 }
 
 }  // namespace tkb

@@ -478,5 +478,10 @@ TEST_CASE("scan: plain_text equals the byte-at-a-time oracle on random text", "[
     }
     INFO("input: " << md);
     REQUIRE(tkb::plain_text(md) == plain_text_reference(md));
+    // Appended after other text (a space at its end too): only the new part is decided on.
+    std::string appended = round % 2 ? "before " : "x";
+    const std::string prefix = appended;
+    tkb::append_plain_text(appended, md);
+    REQUIRE(appended == prefix + plain_text_reference(md));
   }
 }
