@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Hostile input through the command line: exit codes, stderr, JSON that parses whatever bytes
 # the notes hold, and the cases that need a real disk (a FIFO, a folder named x.md, symlink
-# loops and links out of the root, a file name with a newline, a note over --max-note-size).
+# loops and links out of the root, a file name with a newline, a note over --max-note-size,
+# stdout as a pipe).
 # The exact findings of tests/fixtures/hostile are golden cases; core-level cases are in
 # tests/unit/test_hostile.cpp.
 # usage: hostile_cli.sh TKB FIXTURES_DIR
@@ -86,6 +87,23 @@ has_line "$tmp/out" "chan/huge.md	Huge		chan	1	0"
 run 2 -C "$kb" --max-note-size 4294967296 list
 has_line "$tmp/err" "--max-note-size: Value 4294967296 not in range 1 to 4294967295"
 run 2 -C "$kb" --max-note-size=-1 list
+
+# ---- stdout as a pipe: widened to 1 MiB (as root, where the limit allows), same bytes ------
+run 0 -C "$kb" --max-note-size 30000000 timestamps
+cp "$tmp/out" "$tmp/to_file"
+if command -v python3 >/dev/null; then
+  # The reader reads everything first, then asks the pipe's size (F_GETPIPE_SZ, 1032).
+  "$tkb" -C "$kb" --max-note-size 30000000 timestamps 2>/dev/null |
+    python3 -c 'import fcntl, sys
+data = sys.stdin.buffer.read()
+open(sys.argv[1], "wb").write(data)
+print(fcntl.fcntl(0, 1032))' "$tmp/to_pipe" >"$tmp/pipe_size"
+  cmp -s "$tmp/to_file" "$tmp/to_pipe" || fail "timestamps wrote other bytes to a pipe than to a file"
+  if [ "$(id -u)" -eq 0 ] && [ "$(cat /proc/sys/fs/pipe-max-size)" -ge 1048576 ]; then
+    [ "$(cat "$tmp/pipe_size")" = 1048576 ] ||
+      fail "stdout pipe is $(cat "$tmp/pipe_size") bytes, expected 1048576"
+  fi
+fi
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures hostile command-line check(s) failed" >&2
