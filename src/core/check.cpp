@@ -126,11 +126,6 @@ std::string_view last_component(std::string_view folder) {
   return slash == std::string_view::npos ? folder : folder.substr(slash + 1);
 }
 
-// Channel index pages (`chan/chan.md`) and pages at the root are not topic notes: they
-// carry no videoId.
-bool is_index_page(const Note& n) {
-  return n.folder.empty() || loose_key(last_component(n.folder)) == loose_key(n.id);
-}
 
 std::string invisible_in(std::string_view s) {
   for (std::size_t i = 0; i + 2 < s.size(); ++i) {
@@ -269,18 +264,37 @@ class Checker {
         m_is_index(kb.notes.size(), 0) {
     const std::size_t n = kb.notes.size();
     std::unordered_map<std::string_view, int> index_of_folder;
+    // Notes come in path order, so a folder's notes mostly follow one another: its list and
+    // the loose key of its name are looked up once per run of them, not once per note.
+    const std::string* folder = nullptr;
+    std::vector<int>* folder_notes = nullptr;
+    std::string folder_key, stem_key;
     for (std::size_t i = 0; i < n; ++i) {
       const Note& note = kb.notes[i];
-      m_is_index[i] = is_index_page(note);
-      m_folder_notes[note.folder].push_back(static_cast<int>(i));
+      if (!folder || note.folder != *folder) {
+        folder = &note.folder;
+        folder_notes = &m_folder_notes[note.folder];
+        loose_key(last_component(note.folder), folder_key);
+      }
+      // Channel index pages (`chan/chan.md`, named like their folder) and pages at the root
+      // are not topic notes: they carry no videoId.
+      loose_key(note.id, stem_key);
+      m_is_index[i] = note.folder.empty() || folder_key == stem_key;
+      folder_notes->push_back(static_cast<int>(i));
       if (!note.folder.empty() && m_is_index[i]) {
         index_of_folder.emplace(note.folder, static_cast<int>(i));
       }
       m_link_begin[i + 1] = m_link_begin[i] + note.links.size();
     }
+    folder = nullptr;
+    int page = -1;
     for (std::size_t i = 0; i < n; ++i) {
-      auto it = index_of_folder.find(kb.notes[i].folder);
-      if (it != index_of_folder.end()) m_index_page[i] = it->second;
+      if (!folder || kb.notes[i].folder != *folder) {
+        folder = &kb.notes[i].folder;
+        auto it = index_of_folder.find(*folder);
+        page = it == index_of_folder.end() ? -1 : it->second;
+      }
+      m_index_page[i] = page;
     }
     // Every link resolved once, on every core: the knowledge-base rules need all incoming
     // links counted before any note's findings are made. The name groups are one more piece
