@@ -126,7 +126,6 @@ std::string_view last_component(std::string_view folder) {
   return slash == std::string_view::npos ? folder : folder.substr(slash + 1);
 }
 
-
 std::string invisible_in(std::string_view s) {
   for (std::size_t i = 0; i + 2 < s.size(); ++i) {
     auto u0 = static_cast<unsigned char>(s[i]), u1 = static_cast<unsigned char>(s[i + 1]),
@@ -694,8 +693,7 @@ std::vector<Diagnostic> CheckRun::findings(std::size_t begin, std::size_t end) c
     for (Diagnostic& d : note) {
       if (!suppressed(kb.notes[i], d) && m_impl->keep(d)) out.push_back(std::move(d));
     }
-    std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
-              diagnostic_less_in_file);
+    std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(), diagnostic_less_in_file);
   }
   const std::size_t from_notes = out.size();
   // The problems met loading files that are not notes, where their paths sort among these

@@ -49,7 +49,10 @@ class DiskFileSystem : public FileSystem {
     // `fd` stays open for the subfolders to be opened from; the walk takes a copy.
     const int top = ::dup(fd);
     if (top < 0) {
-      problems.push_back({"", {}, Severity::error, "unreadable-file",
+      problems.push_back({"",
+                          {},
+                          Severity::error,
+                          "unreadable-file",
                           "cannot read folder " + m_root.string() + ": " + errno_text()});
     } else {
       walk(fd, top, "", out, problems);
@@ -270,8 +273,8 @@ class DiskFileSystem : public FileSystem {
             std::vector<Diagnostic>& problems) {
     DIR* dir = ::fdopendir(fd);
     if (!dir) {
-      problems.push_back({rel, {}, Severity::error, "unreadable-file",
-                          "cannot read folder: " + errno_text()});
+      problems.push_back(
+          {rel, {}, Severity::error, "unreadable-file", "cannot read folder: " + errno_text()});
       ::close(fd);
       return;
     }
@@ -285,8 +288,8 @@ class DiskFileSystem : public FileSystem {
       const dirent* e = ::readdir(dir);
       if (!e) {
         if (errno != 0) {
-          problems.push_back({rel, {}, Severity::error, "unreadable-file",
-                              "cannot read folder: " + errno_text()});
+          problems.push_back(
+              {rel, {}, Severity::error, "unreadable-file", "cannot read folder: " + errno_text()});
         }
         break;
       }
@@ -308,10 +311,13 @@ class DiskFileSystem : public FileSystem {
     for (Entry& e : entries) {
       const bool md = e.path.size() > 3 && e.path.compare(e.path.size() - 3, 3, ".md") == 0;
       if (e.type == DT_DIR) {
-        const int sub = ::openat(root, e.path.c_str(),
-                                 O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        const int sub =
+            ::openat(root, e.path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
         if (sub < 0) {
-          problems.push_back({e.path, {}, Severity::error, "unreadable-file",
+          problems.push_back({e.path,
+                              {},
+                              Severity::error,
+                              "unreadable-file",
                               "cannot read folder: " + errno_text()});
         } else {
           walk(root, sub, e.path, out, problems);

@@ -266,8 +266,7 @@ std::unique_ptr<RecordWriter> make_text_writer(Format format, std::string& text,
                                                const std::vector<std::string>& columns,
                                                const OutputOptions& options) {
   if (format != Format::csv && format != Format::tsv) return nullptr;
-  return std::make_unique<DelimitedWriter>(nullptr, &text, columns, format == Format::csv,
-                                           options);
+  return std::make_unique<DelimitedWriter>(nullptr, &text, columns, format == Format::csv, options);
 }
 
 }  // namespace tkb

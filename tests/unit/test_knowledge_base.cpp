@@ -329,7 +329,7 @@ TEST_CASE("knowledge base: disk listing of odd entries and deep trees", "[knowle
   dir.write("x.md/inside.md", "a folder named like a note is still a folder");
   dir.write("x.md.txt", "not a note");
   dir.write("a.md", "");
-  dir.write("a/b.md", "");   // after a.md in byte order ('.' < '/')
+  dir.write("a/b.md", "");    // after a.md in byte order ('.' < '/')
   dir.write("a b/c.md", "");  // ' ' sorts before '.'
   dir.write("caf\xC3\xA9/\xE2\x80\x8Bzw.md", "");
   REQUIRE(::mkfifo((dir.path / "pipe.md").c_str(), 0600) == 0);

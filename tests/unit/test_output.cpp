@@ -1,6 +1,6 @@
 // Unit tests for tkb/output.hpp: escaping, formula neutralisation, and every record format.
-#include <cstdint>
 #include <catch2/catch.hpp>
+#include <cstdint>
 
 #include <nlohmann/json.hpp>
 
@@ -163,7 +163,8 @@ TEST_CASE("output: CSV and TSV find special bytes anywhere in a cell", "[output]
   const std::string sixteen = "0123456789abcdef";
   const std::vector<std::vector<Cell>> rows = {
       {sixteen + ",", sixteen + "x", std::string(","), std::string("ab\"c")},
-      {std::string(",") + sixteen, sixteen + sixteen + "\n", std::string("tail\r"), std::string("")},
+      {std::string(",") + sixteen, sixteen + sixteen + "\n", std::string("tail\r"),
+       std::string("")},
       {std::int64_t{INT64_MIN}, std::int64_t{INT64_MAX}, std::int64_t{0}, std::int64_t{-1}},
   };
   CHECK(write(Format::csv, {"a", "b", "c", "d"}, rows, raw) ==

@@ -116,9 +116,13 @@ TEST_CASE("text: slugify is the generator's file-name rule", "[text]") {
 
 TEST_CASE("text: the key functions into a reused buffer give the same keys", "[text]") {
   // Resolution reuses one buffer per thread: each call must clear what the last one left.
-  const std::string_view inputs[] = {"AI's Impact!", "", "Step 2: Profit",
+  const std::string_view inputs[] = {"AI's Impact!",
+                                     "",
+                                     "Step 2: Profit",
                                      "a very long target that does not fit in a small string",
-                                     "Caf\xC3\xA9 \xE2\x80\x8B" "au lait", "x"};
+                                     "Caf\xC3\xA9 \xE2\x80\x8B"
+                                     "au lait",
+                                     "x"};
   std::string lower, loose, slug;
   for (int round = 0; round < 2; ++round) {
     for (std::string_view in : inputs) {

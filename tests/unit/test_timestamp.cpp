@@ -109,8 +109,9 @@ TEST_CASE("timestamp: append_hms and append_youtube_url append to what is there"
   out = "<";
   append_youtube_url(out, "dQw4w9WgXcQ", 62);
   append_youtube_url(out, "dQw4w9WgXcQ");
-  CHECK(out == "<https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=62s"
-               "https://www.youtube.com/watch?v=dQw4w9WgXcQ");
+  CHECK(out ==
+        "<https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=62s"
+        "https://www.youtube.com/watch?v=dQw4w9WgXcQ");
 }
 
 TEST_CASE("timestamp: youtube_url", "[timestamp]") {
