@@ -205,7 +205,7 @@ struct Groups {
   }
 };
 
-// Add the group `members` (ascending, two or more) that note `first` leads.
+// Add the group `members` (ascending, two or more).
 void add_group(Groups& g, std::vector<int> members) {
   for (int m : members) g.group_of[static_cast<std::size_t>(m)] = static_cast<int>(g.groups.size());
   g.groups.push_back(std::move(members));
