@@ -178,7 +178,23 @@ Resolver::Resolver(const KnowledgeBase& kb, unsigned jobs) : m_notes(kb.notes) {
     for (int i = 0; i < n; ++i) add_keys(kb.notes[static_cast<std::size_t>(i)], i);
     index.finish();
   };
+  // The loose index, the largest (two keys a note, each made), comes first: taken last by
+  // a free thread, it kept the other waiting at the end.
+  std::string stem, title, lower;  // keys made in reused buffers (one builder each)
   const std::function<void()> builders[] = {
+      [&] {
+        build(
+            m_loose,
+            [&](const Note& note, int i) {
+              loose_key(note.id, stem);
+              add(m_loose, stem, i);
+              if (!note.title.empty()) {
+                loose_key(note.title, title);
+                if (title != stem) add(m_loose, title, i);
+              }
+            },
+            kb.notes.size() * 2);
+      },
       [&] {
         build(
             m_path,
@@ -199,21 +215,12 @@ Resolver::Resolver(const KnowledgeBase& kb, unsigned jobs) : m_notes(kb.notes) {
       },
       [&] {
         build(
-            m_stem_ci, [&](const Note& note, int i) { add(m_stem_ci, to_lower_ascii(note.id), i); },
-            kb.notes.size());
-      },
-      [&] {
-        build(
-            m_loose,
+            m_stem_ci,
             [&](const Note& note, int i) {
-              std::string stem = loose_key(note.id);
-              add(m_loose, stem, i);
-              if (!note.title.empty()) {
-                if (std::string title = loose_key(note.title); title != stem)
-                  add(m_loose, title, i);
-              }
+              to_lower_ascii(note.id, lower);
+              add(m_stem_ci, lower, i);
             },
-            kb.notes.size() * 2);
+            kb.notes.size());
       },
       [&] {
         build(
