@@ -102,16 +102,19 @@ class Resolver {
   // (`[[ | text]]`) goes nowhere.
   Resolution resolve_link(const WikiLink& link, int from) const;
 
-  // For resolving many links in a row: the key and hash that resolve(target) looks up first
-  // (in the root-path and stem indexes), and prefetch steps 1 and 2 of that lookup. A run of
-  // links resolved with these a few links ahead gives the same resolutions, sooner.
+  // For resolving many links in a row: the key resolve(target) looks up first (in the
+  // root-path and stem indexes) with its hash, made once; prefetch steps 1 and 2 of the stem
+  // lookup, issued a few links ahead; and the resolution from it, which is resolve()'s
+  // (resolve_link()'s), without hashing again.
   struct Lookahead {
+    std::string_view target;  // trimmed, without `.md`; empty for `[[#Heading]]`
     std::uint64_t hash = 0;
-    bool plain = false;  // a target without '/', looked up by stem: worth prefetching
   };
   Lookahead lookahead(std::string_view target) const;
   void prefetch_slot(const Lookahead& a) const;
   void prefetch_entry(const Lookahead& a) const;
+  Resolution resolve(const Lookahead& a, int from = -1) const;
+  Resolution resolve_link(const WikiLink& link, int from, const Lookahead& a) const;
 
   // The notes whose file stem is `stem`, ascending; those whose stem is `lower` when ASCII
   // case is ignored (`lower` already lower-cased). For check's duplicate-stem and

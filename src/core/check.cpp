@@ -331,7 +331,7 @@ class Checker {
         if (at + kAhead / 2 < end) resolver.prefetch_entry(ahead[(at + kAhead / 2) % kRing]);
         const WikiLink& link = link_at(at, note_of);
         const std::size_t i = note_of;
-        Resolution r = resolver.resolve_link(link, static_cast<int>(i));
+        Resolution r = resolver.resolve_link(link, static_cast<int>(i), ahead[at % kRing]);
         m_resolved[at] = {r.note, r.rule, r.ambiguous()};
         if (r.note >= 0 && static_cast<std::size_t>(r.note) != i) {
           m_incoming[r.note].fetch_add(1, std::memory_order_relaxed);

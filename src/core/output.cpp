@@ -49,6 +49,9 @@ class DelimitedWriter : public RecordWriter {
       write(header, false);
     }
   }
+  // m_line may refer to m_own: a copy would write into the original's buffer.
+  DelimitedWriter(const DelimitedWriter&) = delete;
+  DelimitedWriter& operator=(const DelimitedWriter&) = delete;
   void row(const std::vector<Cell>& cells) override { write(cells, m_neutralize); }
   void finish() override {
     flush();

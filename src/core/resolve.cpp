@@ -235,8 +235,13 @@ Resolver::Resolver(const KnowledgeBase& kb, unsigned jobs) : m_notes(kb.notes) {
 }
 
 Resolution Resolver::resolve(std::string_view raw_target, int from) const {
+  return resolve(lookahead(raw_target), from);
+}
+
+Resolution Resolver::resolve(const Lookahead& a, int from) const {
   Resolution r;
-  std::string_view target = without_md(trim(raw_target));
+  const std::string_view target = a.target;
+  const std::uint64_t hash = a.hash;  // for the root path and the stem
   if (target.empty()) {
     if (from >= 0) {
       r.rule = MatchRule::self;
@@ -255,7 +260,6 @@ Resolution Resolver::resolve(std::string_view raw_target, int from) const {
     return take(index.find(key), rule);
   };
   bool found = false;
-  const std::uint64_t hash = NameIndex::hash(target);  // for the root path and the stem
   if (target.find('/') != std::string_view::npos) {
     std::string path;
     if (!normalise_path(target, path)) return r;  // climbs out of the root: never resolves
@@ -297,24 +301,27 @@ Resolution Resolver::resolve(std::string_view raw_target, int from) const {
 }
 
 Resolver::Lookahead Resolver::lookahead(std::string_view raw_target) const {
-  std::string_view target = without_md(trim(raw_target));
   Lookahead a;
-  a.plain = !target.empty() && target.find('/') == std::string_view::npos;
-  if (a.plain) a.hash = NameIndex::hash(target);
+  a.target = without_md(trim(raw_target));
+  if (!a.target.empty()) a.hash = NameIndex::hash(a.target);
   return a;
 }
 
 void Resolver::prefetch_slot(const Lookahead& a) const {
-  if (a.plain) m_stem.prefetch_slot(a.hash);
+  if (!a.target.empty()) m_stem.prefetch_slot(a.hash);
 }
 
 void Resolver::prefetch_entry(const Lookahead& a) const {
-  if (a.plain) m_stem.prefetch_entry(a.hash);
+  if (!a.target.empty()) m_stem.prefetch_entry(a.hash);
 }
 
 Resolution Resolver::resolve_link(const WikiLink& link, int from) const {
-  if (trim(link.target()).empty() && link.fragment().empty()) return {};
-  return resolve(link.target(), from);
+  return resolve_link(link, from, lookahead(link.target()));
+}
+
+Resolution Resolver::resolve_link(const WikiLink& link, int from, const Lookahead& a) const {
+  if (a.target.empty() && link.fragment().empty()) return {};
+  return resolve(a, from);
 }
 
 std::vector<std::string> Resolver::suggest(std::string_view target, std::size_t n) const {

@@ -420,3 +420,31 @@ TEST_CASE("resolve: a Resolver stays valid when its KnowledgeBase object moves",
   check_resolves(moved, r, "kitchen/ais_impact", MatchRule::path, "kitchen/ais_impact.md");
   CHECK_FALSE(r.suggest("kitchen_topik").empty());  // suggestions read notes' paths
 }
+
+TEST_CASE("resolve: a lookahead resolves as the target it was made from", "[resolve]") {
+  KnowledgeBase kb = main_kb();
+  Resolver r(kb);
+  Resolver::Lookahead a = r.lookahead("  kitchen/ais_impact.md ");
+  CHECK(a.target == "kitchen/ais_impact");
+  CHECK(a.hash == r.lookahead("kitchen/ais_impact").hash);
+  CHECK(r.lookahead(" ").target.empty());
+  const int from = idx(kb, "kitchen/topic.md");
+  for (const char* raw : {"[[topic]]", "[[AI's Impact|x]]", "[[x.md]]", "[[#Heading]]",
+                          "[[ | alias]]", "[[gone]]", "[[kitchen/../x]]", "[[Levain]]"}) {
+    INFO("link " << raw);
+    const std::string_view inner(raw + 2, std::string_view(raw).size() - 4);
+    WikiLink l = split_wikilink(inner);
+    Resolution plain = r.resolve_link(l, from);
+    r.prefetch_slot(r.lookahead(l.target()));
+    r.prefetch_entry(r.lookahead(l.target()));
+    Resolution ahead = r.resolve_link(l, from, r.lookahead(l.target()));
+    CHECK(ahead.note == plain.note);
+    CHECK(to_string(ahead.rule) == to_string(plain.rule));
+    CHECK(std::vector<int>(ahead.candidates.begin(), ahead.candidates.end()) ==
+          std::vector<int>(plain.candidates.begin(), plain.candidates.end()));
+  }
+  // The same answers as before lookaheads existed, for a few of them.
+  CHECK(kb.notes[r.resolve_link(split_wikilink("topic"), from).note].path == "kitchen/topic.md");
+  CHECK(r.resolve_link(split_wikilink(" | alias"), from).rule == MatchRule::none);
+  CHECK(r.resolve_link(split_wikilink("#Heading"), from).note == from);
+}
