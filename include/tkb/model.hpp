@@ -31,7 +31,8 @@ struct FrontMatter {
 };
 
 // Text fields of headings, links and anchors are views into their Note's `pool`: they stay
-// valid as long as the Note lives, wherever it is moved.
+// valid as long as the Note lives, wherever it is moved. (Compact links, below, point into
+// their KnowledgeBase's shared text instead, valid as long as the KnowledgeBase lives.)
 
 struct Heading {
   std::string_view text;  // as written, markers and surrounding spaces removed
@@ -43,10 +44,14 @@ struct Heading {
 // moving the link's text moves them too, and a link costs 56 bytes whatever it holds (a
 // 100,000-note knowledge base has about 1.5 million).
 struct WikiLink {
-  std::string_view raw;  // the whole link as written, brackets included
+  std::string_view raw;  // the whole link as written, brackets included (see `compact`)
   Position pos;          // of the first '[' (or the '!' of an embed)
   bool has_alias = false;
   bool embed = false;
+  // Loaded with LoadOptions::compact_links, which keeps of most links only what `check` reads:
+  // `raw` is then `target` or `target#fragment`, shared by every link so written, and the
+  // alias is not kept (alias() is empty; has_alias still tells whether there was one).
+  bool compact = false;
 
   std::string_view target() const { return part(m_target); }  // trimmed; empty for `[[#Heading]]`
   // After '#', trimmed; starts with '^' for a block reference.
@@ -58,6 +63,18 @@ struct WikiLink {
     m_target = place(target);
     m_fragment = place(fragment);
     m_alias = place(alias);
+  }
+  // Point the link at `stored`, which holds its target followed, when it has a fragment, by
+  // '#' and the fragment: the compact form (see `compact`).
+  void make_compact(std::string_view stored, std::size_t target_size) {
+    raw = stored;
+    m_target = {0, static_cast<std::uint32_t>(target_size)};
+    m_fragment = stored.size() > target_size
+                     ? Part{static_cast<std::uint32_t>(target_size + 1),
+                            static_cast<std::uint32_t>(stored.size() - target_size - 1)}
+                     : Part{};
+    m_alias = {};
+    compact = true;
   }
   // Make `raw` the larger `outer`, which contains the current raw: the parts keep their text.
   void widen_raw(std::string_view outer) {
@@ -117,8 +134,17 @@ struct Note {
   std::string channel;               // target of the `From: [[channel]]` link, or ""
   int channel_link = -1;             // index into links of that link, or -1
   std::vector<Heading> headings;
+  // Loaded with LoadOptions::compact_links: `headings` is empty, and this holds what a
+  // [[note#Heading]] link is compared with instead: for each heading, the loose key of its
+  // text and, when different, that of its text without markup, each followed by '\n' (which
+  // no loose key holds). A view into `pool`.
+  std::string_view heading_keys;
   std::vector<WikiLink> links;       // outside code and comments
   std::vector<WikiLink> code_links;  // inside code or comments: not links, kept for `check`
+  // Loaded with LoadOptions::compact_links: the notes (indexes into KnowledgeBase::notes)
+  // reached by the links taken out of `links` because nothing more than that is to be said
+  // of them (see compact_links), in link order. Empty otherwise.
+  std::vector<int> settled_links;
   // Every anchor, unless parsed with ParseOptions::keep_anchors off; the summary below is
   // kept either way.
   std::vector<TimestampAnchor> anchors;

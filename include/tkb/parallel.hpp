@@ -106,14 +106,16 @@ void ordered_parallel(std::size_t count, unsigned jobs, std::size_t window, Prod
   if (failure) std::rethrow_exception(failure);
 }
 
-// Call `work(k)` for every k in [0, count) on `jobs` threads, in no particular order.
+// Call `work(k, worker)` for every k in [0, count) on `jobs` threads, in no particular order;
+// `worker` numbers the thread running it, below thread_count(jobs, count), so that each
+// thread can keep state of its own.
 template <typename Work>
-void parallel_for(std::size_t count, unsigned jobs, Work&& work) {
+void parallel_for_workers(std::size_t count, unsigned jobs, Work&& work) {
   const unsigned threads = thread_count(jobs, count);
   std::mutex mutex;
   std::size_t next = 0;
   std::exception_ptr failure;
-  auto run = [&] {
+  auto run = [&](unsigned worker) {
     while (true) {
       std::size_t k;
       {
@@ -122,7 +124,7 @@ void parallel_for(std::size_t count, unsigned jobs, Work&& work) {
         k = next++;
       }
       try {
-        work(k);
+        work(k, worker);
       } catch (...) {
         std::lock_guard lock(mutex);
         if (!failure) failure = std::current_exception();
@@ -130,10 +132,16 @@ void parallel_for(std::size_t count, unsigned jobs, Work&& work) {
     }
   };
   std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(run);
-  run();
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(run, t);
+  run(0);
   for (std::thread& t : pool) t.join();
   if (failure) std::rethrow_exception(failure);
+}
+
+// Call `work(k)` for every k in [0, count) on `jobs` threads, in no particular order.
+template <typename Work>
+void parallel_for(std::size_t count, unsigned jobs, Work&& work) {
+  parallel_for_workers(count, jobs, [&](std::size_t k, unsigned) { work(k); });
 }
 
 }  // namespace tkb

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tkb/knowledge_base.hpp"
+#include "tkb/text.hpp"
 
 namespace tkb {
 
@@ -46,6 +47,8 @@ class NameIndex {
   void reserve(std::size_t keys);
   // Building: keys come with ascending note numbers (a note adding a key twice is kept once).
   void add(std::string_view key, int note);
+  // The same for a key whose text outlives the index (a note's own name): it is not copied.
+  void add_view(std::string_view key, int note);
   // Lay the note lists out flat; find() and for_each() work only after this.
   void finish();
   // The notes named `key`, ascending; empty when none. `hash` is hash(key), for a caller that
@@ -67,26 +70,42 @@ class NameIndex {
  private:
   struct Entry {
     std::uint64_t hash;
-    std::uint32_t key_begin, key_size;      // in m_keys
+    const char* key;  // in m_keys, or where add_view's key lives
+    std::uint32_t key_size;
     std::uint32_t notes_begin, notes_size;  // in m_notes, after finish()
-    int first_note, last_note;              // while building
+    int first_note;
   };
-  std::string_view key_of(const Entry& e) const {
-    return std::string_view(m_keys).substr(e.key_begin, e.key_size);
-  }
+  std::string_view key_of(const Entry& e) const { return {e.key, e.key_size}; }
+  void insert(std::string_view key, int note, bool copy);
   std::span<const int> notes_of(const Entry& e) const {
     return std::span<const int>(m_notes).subspan(e.notes_begin, e.notes_size);
   }
   std::size_t slot_of(std::uint64_t hash, std::string_view key) const;  // its slot or an empty one
   void grow();
 
-  std::string m_keys;
+  TextArena m_keys;
   std::vector<Entry> m_entries;
+  std::vector<int> m_last_note;        // while building: the last note that added each entry
   std::vector<std::uint64_t> m_slots;  // hash's upper half, entry number + 1; 0: empty.
                                        // A power of two in size
   std::vector<int> m_notes;
   std::vector<std::pair<std::uint32_t, int>> m_more;  // while building: (entry, note) beyond
                                                       // each entry's first
+};
+
+// The first two rules, path (for a target without '/') and stem, from the notes' paths alone,
+// before any note is read: loading with LoadOptions::compact_links settles with it the links
+// that these rules send to one note, which is most of them.
+class PathResolver {
+ public:
+  explicit PathResolver(const std::vector<std::string>& paths);  // the notes' paths, in order
+  // The note (an index into `paths`) that `target` reaches by the path or stem rule when that
+  // rule finds exactly one; -1 when the target has a '/' or is empty, or the rules find none
+  // or several. Resolver::resolve then gives the same note by the same rule.
+  int sole_match(std::string_view target) const;
+
+ private:
+  NameIndex m_root_path, m_stem;
 };
 
 class Resolver {

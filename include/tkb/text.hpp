@@ -2,6 +2,7 @@
 // Small text helpers shared by the parser, the resolver and the exporters.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,19 @@ class LineIndex {
 
   std::vector<std::uint32_t> m_starts;
   mutable std::size_t m_hint = 0;  // index of the line last found
+};
+
+// Texts copied into blocks that never move: a view of a stored text stays valid as long as
+// the arena (or the blocks take_blocks() handed on) lives. Blocks start small and grow.
+class TextArena {
+ public:
+  std::string_view store(std::string_view text);
+  std::vector<std::unique_ptr<char[]>> take_blocks();  // the arena is empty afterwards
+
+ private:
+  std::vector<std::unique_ptr<char[]>> m_blocks;
+  char* m_free = nullptr;                 // unused room in the last block
+  std::size_t m_room = 0, m_next = 4096;  // the next block's size
 };
 
 std::string_view trim(std::string_view s);

@@ -26,6 +26,10 @@ TimeParse parse_time(std::string_view text);
 
 std::string_view describe(TimeError e);
 
+// Shaped like a time, `12:34` or `01:02:03`, whatever the values: digits in two or three
+// fields. (A wikilink so written is a timestamp written as a link.)
+bool time_shaped(std::string_view s);
+
 // `seconds` as HH:MM:SS (hours at least two digits).
 std::string format_hms(std::int64_t seconds);
 // The same, appended to `out`: no string of its own (`timestamps` formats millions).

@@ -197,9 +197,12 @@ int run_check(Context& ctx, const CheckOptions& o) {
   if (!o.durations.empty()) durations = read_durations(o.durations);
 
   // Every problem is a finding here, so loading reports none on stderr. Anchors are kept only
-  // when video lengths are known: timestamp-beyond-duration compares each one to them.
-  Loaded loaded =
-      load(ctx, {.report_problems = false, .keep_anchors = !durations.empty(), .config = true});
+  // when video lengths are known: timestamp-beyond-duration compares each one to them. Of
+  // the links, only what the rules read.
+  Loaded loaded = load(ctx, {.report_problems = false,
+                             .keep_anchors = !durations.empty(),
+                             .config = true,
+                             .compact_links = true});
   CheckConfig& config = loaded.config.check;
   for (auto& [id, seconds] : durations) config.durations[id] = seconds;
   filter.paths = note_globs(loaded, o.paths);

@@ -90,6 +90,7 @@ Loaded load(const Context& ctx, LoadWants wants) {
   options.max_note_bytes = ctx.global.max_note_bytes;
   options.parse.anchor_text = wants.anchor_text;
   options.parse.keep_anchors = wants.keep_anchors;
+  options.compact_links = wants.compact_links;
   loaded.kb = load_knowledge_base(*fs, options);
   log::debug("parsed the notes in " + log::elapsed_ms(start));
   auto indexing = std::chrono::steady_clock::now();

@@ -36,6 +36,7 @@ struct LoadWants {
   bool anchor_text = false;     // each anchor's sentence (only `timestamps` prints it)
   bool keep_anchors = true;     // every anchor, not only each note's summary
   bool config = false;          // read the root's .tkb.yaml (throws tkb::Error when invalid)
+  bool compact_links = false;   // LoadOptions::compact_links (load() only)
 };
 
 // Find the root (-C, else the nearest ancestor with .tkb.yaml, else the current folder),

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cassert>
 #include <cstdio>
 #include <iterator>
 #include <map>
@@ -141,21 +142,22 @@ std::string invisible_in(std::string_view s) {
   return {};
 }
 
-// `12:34` or `01:02:03`, whatever the values: digits in two or three fields.
-bool time_shaped(std::string_view s) {
-  int fields = 1;
-  bool digit = false;
-  for (char c : s) {
-    if (c == ':') {
-      if (!digit) return false;
-      ++fields, digit = false;
-    } else if (c >= '0' && c <= '9') {
-      digit = true;
-    } else {
-      return false;
-    }
+// The link as written, for a finding that quotes it. compact_links keeps every link such a
+// finding can quote whole (an empty, time-shaped or possibly self-naming target).
+std::string_view written(const WikiLink& l) {
+  assert(!l.compact);
+  return l.raw;
+}
+
+// Whether `lines` (each line ended by '\n') has one that is exactly `line`.
+bool has_line(std::string_view lines, std::string_view line) {
+  for (std::size_t at = 0; at < lines.size();) {
+    const std::size_t end = lines.find('\n', at);
+    if (end == std::string_view::npos) break;
+    if (lines.substr(at, end - at) == line) return true;
+    at = end + 1;
   }
-  return digit && fields >= 2 && fields <= 3;
+  return false;
 }
 
 bool is_binary(const Note& n) {
@@ -307,6 +309,10 @@ class Checker {
       }
       const std::size_t chunk = piece - 1;
       const std::size_t first = chunk * kChunk, last = std::min(n, (chunk + 1) * kChunk);
+      // Links settled while loading (LoadOptions::compact_links): each reaches another note.
+      for (std::size_t i = first; i < last; ++i) {
+        for (int to : kb.notes[i].settled_links) count_link(i, to);
+      }
       // The chunk's links in a row, each lookup's slot asked for kAhead links ahead and its
       // entry half as far: the misses of a name index larger than the cache overlap.
       constexpr std::size_t kAhead = 16, kRing = 32;
@@ -333,14 +339,17 @@ class Checker {
         const std::size_t i = note_of;
         Resolution r = resolver.resolve_link(link, static_cast<int>(i), ahead[at % kRing]);
         m_resolved[at] = {r.note, r.rule, r.ambiguous()};
-        if (r.note >= 0 && static_cast<std::size_t>(r.note) != i) {
-          m_incoming[r.note].fetch_add(1, std::memory_order_relaxed);
-          if (m_index_page[r.note] == static_cast<int>(i)) {
-            m_listed[r.note].store(true, std::memory_order_relaxed);
-          }
-        }
+        if (r.note >= 0 && static_cast<std::size_t>(r.note) != i) count_link(i, r.note);
       }
     });
+  }
+
+  // A link from note `from` to another note `to`, on any thread.
+  void count_link(std::size_t from, int to) {
+    m_incoming[to].fetch_add(1, std::memory_order_relaxed);
+    if (m_index_page[to] == static_cast<int>(from)) {
+      m_listed[to].store(true, std::memory_order_relaxed);
+    }
   }
 
   // Pass 1, for any note on any thread: everything that concerns one note and its links.
@@ -463,7 +472,7 @@ class Checker {
                   Scratch& scratch) {
     const Note& n = m_kb.notes[i];
     if (l.target().empty() && l.fragment().empty()) {
-      add(l.pos, "empty-link", "link " + std::string(l.raw) + " has no target");
+      add(l.pos, "empty-link", "link " + std::string(written(l)) + " has no target");
       return;
     }
     if (resolved.ambiguous) {
@@ -479,7 +488,7 @@ class Checker {
     if (resolved.note < 0) {
       if (time_shaped(l.target())) {
         add(l.pos, "timestamp-as-link",
-            std::string(l.raw) +
+            std::string(written(l)) +
                 " is a wikilink to a time, not a link to the video; write a "
                 "yt-timestamp link");
         return;
@@ -496,7 +505,7 @@ class Checker {
     const Note& target = m_kb.notes[resolved.note];
     const MatchRule rule = resolved.rule;
     if (resolved.note == i && rule != MatchRule::self && l.fragment().empty()) {
-      add(l.pos, "self-link", "link " + std::string(l.raw) + " points to the note itself");
+      add(l.pos, "self-link", "link " + std::string(written(l)) + " points to the note itself");
     }
     if (rule == MatchRule::stem_ci || rule == MatchRule::slug || rule == MatchRule::loose) {
       add(l.pos, "non-canonical-link",
@@ -515,9 +524,11 @@ class Checker {
     } else if (!l.fragment().empty()) {
       std::string want = loose_key(l.fragment());
       bool found =
-          std::any_of(target.headings.begin(), target.headings.end(), [&](const Heading& h) {
-            return loose_key(h.text) == want || loose_key(plain_text(h.text)) == want;
-          });
+          std::any_of(target.headings.begin(), target.headings.end(),
+                      [&](const Heading& h) {
+                        return loose_key(h.text) == want || loose_key(plain_text(h.text)) == want;
+                      }) ||
+          has_line(target.heading_keys, want);  // loaded compact: the same keys, made before
       if (!found) {
         add(l.pos, "heading-not-found",
             "heading \"" + std::string(l.fragment()) + "\" is not in " + target.path);

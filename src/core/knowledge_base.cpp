@@ -4,6 +4,7 @@
 #include <mutex>
 #include <optional>
 
+#include "tkb/compact.hpp"
 #include "tkb/parallel.hpp"
 
 namespace tkb {
@@ -110,18 +111,31 @@ void for_each_note(FileSystem& fs, const LoadOptions& options,
       fs, options, nullptr, [&](Note& n, std::string&) { visit(n); }, problems);
 }
 
-KnowledgeBase load_knowledge_base(FileSystem& fs, const LoadOptions& options) {
-  KnowledgeBase kb;
+namespace {
+
+// With `settle` (and options.compact_links), links are settled by the paths listed: false
+// when one of them could not be read, and the result is then not to be used.
+bool load(FileSystem& fs, const LoadOptions& options, bool settle, KnowledgeBase& kb) {
   std::vector<std::string> paths = fs.list_notes(kb.diagnostics);
+  std::optional<PathResolver> by_path;
+  if (settle) by_path.emplace(paths);
   // Each note is parsed straight into its place; the ones that could not be read are dropped
   // afterwards, keeping the order.
   kb.notes.resize(paths.size());
   std::vector<char> failed(paths.size(), 0);
   std::vector<std::pair<std::size_t, Diagnostic>> failures;
   std::mutex mutex;
-  parallel_for(paths.size(), options.jobs, [&](std::size_t i) {
+  // Each thread shares the link text of the notes it parses; a text two threads meet is kept
+  // twice, which costs less than a lock per link.
+  std::vector<TextInterner> interners(
+      options.compact_links ? thread_count(options.jobs, paths.size()) : 0);
+  parallel_for_workers(paths.size(), options.jobs, [&](std::size_t i, unsigned worker) {
     std::string error;
     Loaded loaded = read_and_parse(fs, paths[i], options, thread_buffer(), error);
+    if (loaded.note && options.compact_links) {
+      compact_links(*loaded.note, static_cast<int>(i), by_path ? &*by_path : nullptr,
+                    interners[worker]);
+    }
     if (loaded.note) kb.notes[i] = std::move(*loaded.note);
     if (loaded.failure) {
       std::lock_guard lock(mutex);
@@ -129,6 +143,10 @@ KnowledgeBase load_knowledge_base(FileSystem& fs, const LoadOptions& options) {
       failures.emplace_back(i, std::move(*loaded.failure));
     }
   });
+  for (TextInterner& interner : interners) {
+    for (auto& block : interner.take_blocks()) kb.shared_text.push_back(std::move(block));
+  }
+  if (settle && !failures.empty()) return false;
   std::sort(failures.begin(), failures.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& [i, d] : failures) kb.diagnostics.push_back(std::move(d));
@@ -139,6 +157,19 @@ KnowledgeBase load_knowledge_base(FileSystem& fs, const LoadOptions& options) {
     ++kept;
   }
   kb.notes.resize(kept);
+  return true;
+}
+
+}  // namespace
+
+KnowledgeBase load_knowledge_base(FileSystem& fs, const LoadOptions& options) {
+  KnowledgeBase kb;
+  if (load(fs, options, options.compact_links, kb)) return kb;
+  // A note that could not be read is no link's target, but links were settled by the paths
+  // listed, which had it: read them all again without settling. (Rare: an unreadable file, or
+  // one over the size limit.)
+  kb = KnowledgeBase();
+  load(fs, options, false, kb);
   return kb;
 }
 

@@ -180,38 +180,6 @@ void sentence_before(std::string& out, std::string_view text, std::size_t offset
   append_plain_text(out, seg.substr(start));
 }
 
-// Copy every text the note's views show into one allocation owned by the note, and point the
-// views there: the file text (and the temporary sentences) can then be freed.
-void move_to_pool(Note& note) {
-  std::size_t total = 0;
-  for (auto* list : {&note.links, &note.code_links}) {
-    // target, fragment and alias lie inside raw: only raw is copied.
-    for (const WikiLink& l : *list) total += l.raw.size();
-  }
-  for (const TimestampAnchor& a : note.anchors) {
-    total += a.data_t.size() + a.label.size() + a.text.size();
-  }
-  for (const Heading& h : note.headings) total += h.text.size();
-  for (std::string_view b : note.block_ids) total += b.size();
-  // Never in the small-string buffer, whose address changes when the note moves.
-  note.pool.reserve(std::max<std::size_t>(total, 32));
-  auto rebase = [&](std::string_view& v) {
-    std::size_t at = note.pool.size();
-    note.pool.append(v);
-    v = std::string_view(note.pool.data() + at, v.size());
-  };
-  for (auto* list : {&note.links, &note.code_links}) {
-    for (WikiLink& l : *list) rebase(l.raw);  // the parts are places in raw: they follow
-  }
-  for (TimestampAnchor& a : note.anchors) {
-    rebase(a.data_t);
-    rebase(a.label);
-    rebase(a.text);
-  }
-  for (Heading& h : note.headings) rebase(h.text);
-  for (std::string_view& b : note.block_ids) rebase(b);
-}
-
 struct InvisibleChar {
   std::size_t length;
   const char* name;
@@ -581,8 +549,44 @@ Note parse_note(std::string_view text, std::string path, const ParseOptions& opt
       break;
     }
   }
-  move_to_pool(note);
+  pack_pool(note);
   return note;
+}
+
+void pack_pool(Note& note) {
+  const std::string old = std::move(note.pool);  // the views may point here: kept till the end
+  note.pool = std::string();
+  std::size_t total = 0;
+  for (auto* list : {&note.links, &note.code_links}) {
+    // target, fragment and alias lie inside raw: only raw is copied.
+    for (const WikiLink& l : *list) total += l.compact ? 0 : l.raw.size();
+  }
+  for (const TimestampAnchor& a : note.anchors) {
+    total += a.data_t.size() + a.label.size() + a.text.size();
+  }
+  for (const Heading& h : note.headings) total += h.text.size();
+  total += note.heading_keys.size();
+  for (std::string_view b : note.block_ids) total += b.size();
+  // Never in the small-string buffer, whose address changes when the note moves.
+  note.pool.reserve(std::max<std::size_t>(total, 32));
+  auto rebase = [&](std::string_view& v) {
+    std::size_t at = note.pool.size();
+    note.pool.append(v);
+    v = std::string_view(note.pool.data() + at, v.size());
+  };
+  for (auto* list : {&note.links, &note.code_links}) {
+    for (WikiLink& l : *list) {
+      if (!l.compact) rebase(l.raw);  // the parts are places in raw: they follow
+    }
+  }
+  for (TimestampAnchor& a : note.anchors) {
+    rebase(a.data_t);
+    rebase(a.label);
+    rebase(a.text);
+  }
+  for (Heading& h : note.headings) rebase(h.text);
+  rebase(note.heading_keys);
+  for (std::string_view& b : note.block_ids) rebase(b);
 }
 
 const FrontMatterEntry* FrontMatter::find(std::string_view key) const {

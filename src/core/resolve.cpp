@@ -36,6 +36,11 @@ void add(NameIndex& index, std::string_view key, int note) {
   if (!key.empty()) index.add(key, note);
 }
 
+// A key that is a note's own name, which outlives the index: not copied.
+void add_view(NameIndex& index, std::string_view key, int note) {
+  if (!key.empty()) index.add_view(key, note);
+}
+
 // Normalise a path-like target against the root: drop `.`, resolve `..`, refuse to leave the
 // root. Returns false when the target climbs above the root.
 bool normalise_path(std::string_view target, std::string& out) {
@@ -80,24 +85,32 @@ constexpr std::uint64_t slot_value(std::uint64_t hash, std::size_t entry) {
 
 void NameIndex::reserve(std::size_t keys) {
   m_entries.reserve(keys);
+  m_last_note.reserve(keys);
   while (m_slots.size() < keys * 2) grow();
 }
 
 void NameIndex::add(std::string_view key, int note) {
+  insert(key, note, true);
+}
+
+void NameIndex::add_view(std::string_view key, int note) {
+  insert(key, note, false);
+}
+
+void NameIndex::insert(std::string_view key, int note, bool copy) {
   if (m_slots.empty() || (m_entries.size() + 1) * 2 > m_slots.size()) grow();
   const std::uint64_t hash = NameIndex::hash(key);
   const std::size_t slot = slot_of(hash, key);
   if (m_slots[slot] == 0) {
-    m_entries.push_back({hash, static_cast<std::uint32_t>(m_keys.size()),
-                         static_cast<std::uint32_t>(key.size()), 0, 0, note, note});
-    m_keys.append(key);
+    const char* text = copy ? m_keys.store(key).data() : key.data();
+    m_entries.push_back({hash, text, static_cast<std::uint32_t>(key.size()), 0, 0, note});
+    m_last_note.push_back(note);
     m_slots[slot] = slot_value(hash, m_entries.size() - 1);
     return;
   }
   const auto entry = static_cast<std::uint32_t>((m_slots[slot] & 0xFFFFFFFFu) - 1);
-  Entry& e = m_entries[entry];
-  if (e.last_note == note) return;
-  e.last_note = note;
+  if (m_last_note[entry] == note) return;
+  m_last_note[entry] = note;
   m_more.emplace_back(entry, note);
 }
 
@@ -141,6 +154,7 @@ void NameIndex::finish() {
   }
   for (const auto& [entry, note] : m_more) m_notes[fill[entry]++] = note;
   std::vector<std::pair<std::uint32_t, int>>().swap(m_more);
+  std::vector<int>().swap(m_last_note);
 }
 
 std::uint64_t NameIndex::hash(std::string_view key) {
@@ -157,7 +171,7 @@ void NameIndex::prefetch_entry(std::uint64_t hash) const {
   if (at == 0 || (at ^ hash) >> 32 != 0) return;  // a miss, or another key: nothing to load
   const Entry& e = m_entries[(at & 0xFFFFFFFFu) - 1];
   __builtin_prefetch(&e);
-  __builtin_prefetch(m_keys.data() + e.key_begin);
+  __builtin_prefetch(e.key);
 }
 
 std::span<const int> NameIndex::find(std::string_view key, std::uint64_t hash) const {
@@ -199,26 +213,30 @@ Resolver::Resolver(const KnowledgeBase& kb, unsigned jobs) : m_notes(kb.notes) {
         build(
             m_path,
             [&](const Note& note, int i) {
-              if (!note.folder.empty()) add(m_path, without_md(note.path), i);
+              if (!note.folder.empty()) add_view(m_path, without_md(note.path), i);
             },
             kb.notes.size());
         build(
             m_root_path,
             [&](const Note& note, int i) {
-              if (note.folder.empty()) add(m_root_path, without_md(note.path), i);
+              if (note.folder.empty()) add_view(m_root_path, without_md(note.path), i);
             },
             0);
       },
       [&] {
         build(
-            m_stem, [&](const Note& note, int i) { add(m_stem, note.id, i); }, kb.notes.size());
+            m_stem, [&](const Note& note, int i) { add_view(m_stem, note.id, i); },
+            kb.notes.size());
       },
       [&] {
         build(
             m_stem_ci,
             [&](const Note& note, int i) {
               to_lower_ascii(note.id, lower);
-              add(m_stem_ci, lower, i);
+              if (lower == note.id)
+                add_view(m_stem_ci, note.id, i);  // most names are lower-case already
+              else
+                add(m_stem_ci, lower, i);
             },
             kb.notes.size());
       },
@@ -232,6 +250,30 @@ Resolver::Resolver(const KnowledgeBase& kb, unsigned jobs) : m_notes(kb.notes) {
       },
   };
   parallel_for(std::size(builders), jobs, [&](std::size_t k) { builders[k](); });
+}
+
+PathResolver::PathResolver(const std::vector<std::string>& paths) {
+  m_stem.reserve(paths.size());
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    // A note's id and folder, as the parser takes them from its path.
+    std::string_view path = paths[i];
+    const std::size_t slash = path.rfind('/');
+    std::string_view file = slash == std::string_view::npos ? path : path.substr(slash + 1);
+    if (slash == std::string_view::npos) add(m_root_path, without_md(path), static_cast<int>(i));
+    add(m_stem, without_md(file), static_cast<int>(i));
+  }
+  m_root_path.finish();
+  m_stem.finish();
+}
+
+int PathResolver::sole_match(std::string_view raw_target) const {
+  // Resolver::resolve's first steps for a target without '/'.
+  const std::string_view target = without_md(trim(raw_target));
+  if (target.empty() || target.find('/') != std::string_view::npos) return -1;
+  const std::uint64_t hash = NameIndex::hash(target);
+  std::span<const int> notes = m_root_path.find(target, hash);
+  if (notes.empty()) notes = m_stem.find(target, hash);
+  return notes.size() == 1 ? notes[0] : -1;
 }
 
 Resolution Resolver::resolve(std::string_view raw_target, int from) const {

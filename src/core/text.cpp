@@ -8,6 +8,36 @@
 
 namespace tkb {
 
+std::string_view TextArena::store(std::string_view text) {
+  constexpr std::size_t kLargest = 256 * 1024;
+  if (text.empty()) return {};
+  if (text.size() > kLargest / 4) {  // a long text gets a block of its own
+    m_blocks.push_back(std::make_unique<char[]>(text.size()));
+    std::memcpy(m_blocks.back().get(), text.data(), text.size());
+    return {m_blocks.back().get(), text.size()};
+  }
+  if (text.size() > m_room) {
+    m_blocks.push_back(std::make_unique<char[]>(m_next));
+    m_free = m_blocks.back().get();
+    m_room = m_next;
+    m_next = std::min(m_next * 2, kLargest);
+  }
+  char* at = m_free;
+  std::memcpy(at, text.data(), text.size());
+  m_free += text.size();
+  m_room -= text.size();
+  return {at, text.size()};
+}
+
+std::vector<std::unique_ptr<char[]>> TextArena::take_blocks() {
+  std::vector<std::unique_ptr<char[]>> blocks = std::move(m_blocks);
+  m_blocks.clear();
+  m_free = nullptr;
+  m_room = 0;
+  m_next = 4096;
+  return blocks;
+}
+
 LineIndex::LineIndex(std::string_view text) {
   m_starts.reserve(text.size() / 64 + 1);
   index(text);

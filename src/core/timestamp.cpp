@@ -108,4 +108,20 @@ std::string youtube_url(std::string_view video_id, std::optional<std::int64_t> s
   return url;
 }
 
+bool time_shaped(std::string_view s) {
+  int fields = 1;
+  bool digit = false;
+  for (char c : s) {
+    if (c == ':') {
+      if (!digit) return false;
+      ++fields, digit = false;
+    } else if (c >= '0' && c <= '9') {
+      digit = true;
+    } else {
+      return false;
+    }
+  }
+  return digit && fields >= 2 && fields <= 3;
+}
+
 }  // namespace tkb

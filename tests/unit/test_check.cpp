@@ -23,6 +23,14 @@ std::string anchor(const std::string& data_t, const std::string& label) {
   return "<a class=\"yt-timestamp\" data-t=\"" + data_t + "\">[" + label + "]</a>";
 }
 
+std::vector<std::string> formatted(const std::vector<Diagnostic>& findings) {
+  std::vector<std::string> out;
+  for (const Diagnostic& d : findings) out.push_back(format_diagnostic(d));
+  return out;
+}
+
+// The findings, which the compact model `tkb check` loads (LoadOptions::compact_links) must
+// give exactly alike, on one thread and two.
 std::vector<Diagnostic> check(std::map<std::string, std::string> files,
                               std::uint64_t max_note_bytes = 16u << 20) {
   MemoryFileSystem fs(std::move(files));
@@ -31,7 +39,16 @@ std::vector<Diagnostic> check(std::map<std::string, std::string> files,
   o.max_note_bytes = max_note_bytes;
   KnowledgeBase kb = load_knowledge_base(fs, o);
   Resolver resolver(kb);
-  return run_checks(kb, resolver);
+  std::vector<Diagnostic> findings = run_checks(kb, resolver);
+  for (unsigned jobs : {1u, 2u}) {
+    o.compact_links = true;
+    o.jobs = jobs;
+    KnowledgeBase compact = load_knowledge_base(fs, o);
+    Resolver compact_resolver(compact);
+    INFO("compact links, jobs " << jobs);
+    REQUIRE(formatted(run_checks(compact, compact_resolver)) == formatted(findings));
+  }
+  return findings;
 }
 
 // The findings of one rule.
@@ -57,12 +74,6 @@ std::vector<Diagnostic> covered(const std::vector<Diagnostic>& all) {
   std::copy_if(all.begin(), all.end(), std::back_inserter(out), [](const Diagnostic& d) {
     return std::find(kRules.begin(), kRules.end(), d.rule) != kRules.end();
   });
-  return out;
-}
-
-std::vector<std::string> formatted(const std::vector<Diagnostic>& ds) {
-  std::vector<std::string> out;
-  for (const Diagnostic& d : ds) out.push_back(format_diagnostic(d));
   return out;
 }
 

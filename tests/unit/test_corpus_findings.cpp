@@ -101,3 +101,34 @@ TEST_CASE("every finding on the real corpus points at its text", "[corpus]") {
   for (const auto& [rule, n] : per_rule) std::cout << ' ' << rule << '=' << n;
   std::cout << '\n';
 }
+
+TEST_CASE("on the real corpus, the compact model check loads gives the same findings",
+          "[corpus]") {
+  std::string corpus = TKB_CORPUS;
+  if (!std::filesystem::is_directory(corpus)) {
+    WARN("corpus not found at " << corpus << ": nothing checked");
+    return;
+  }
+  auto fs = tkb::make_disk_file_system(corpus);
+  tkb::KnowledgeBase full = tkb::load_knowledge_base(*fs);
+  tkb::Resolver full_resolver(full);
+  const std::vector<tkb::Diagnostic> expected = tkb::run_checks(full, full_resolver);
+  std::size_t links = 0;
+  for (const tkb::Note& n : full.notes) links += n.links.size();
+  for (unsigned jobs : {1u, 2u}) {
+    tkb::LoadOptions o;
+    o.jobs = jobs;
+    o.compact_links = true;
+    tkb::KnowledgeBase kb = tkb::load_knowledge_base(*fs, o);
+    std::size_t kept = 0, settled = 0;
+    for (const tkb::Note& n : kb.notes) kept += n.links.size(), settled += n.settled_links.size();
+    CHECK(kept + settled == links);
+    CHECK(settled > links / 2);  // most links name a note by its file name
+    tkb::Resolver resolver(kb);
+    const std::vector<tkb::Diagnostic> found = tkb::run_checks(kb, resolver);
+    REQUIRE(found.size() == expected.size());
+    for (std::size_t k = 0; k < found.size(); ++k) {
+      REQUIRE(tkb::format_diagnostic(found[k]) == tkb::format_diagnostic(expected[k]));
+    }
+  }
+}

@@ -384,6 +384,33 @@ TEST_CASE("resolve: NameIndex finds each key's notes, ascending, each once", "[r
   CHECK(empty.find("alpha").empty());
 }
 
+TEST_CASE("resolve: NameIndex keys added as views are not copied, and mix with copies",
+          "[resolve]") {
+  const std::vector<std::string> names = {"alpha", "beta", "a much longer name than the rest"};
+  NameIndex index;
+  index.add_view(names[0], 0);
+  index.add("alpha", 1);  // the same key, copied: one entry, the first text
+  index.add_view(names[1], 1);
+  for (int i = 0; i < 2000; ++i) index.add("filler " + std::to_string(i), 2);  // growth
+  index.add_view(names[2], 3);
+  index.add(std::string("beta"), 4);
+  index.finish();
+  std::map<std::string, std::pair<std::vector<int>, const char*>> seen;
+  index.for_each([&](std::string_view key, std::span<const int> s) {
+    if (key.substr(0, 6) != "filler") {
+      seen[std::string(key)] = {std::vector<int>(s.begin(), s.end()), key.data()};
+    }
+  });
+  REQUIRE(seen.size() == 3);
+  CHECK(seen["alpha"].first == std::vector<int>{0, 1});
+  CHECK(seen["alpha"].second == names[0].data());  // the caller's text itself
+  CHECK(seen["beta"].first == std::vector<int>{1, 4});
+  CHECK(seen["beta"].second == names[1].data());
+  CHECK(seen["a much longer name than the rest"].second == names[2].data());
+  CHECK(index.find("filler 1999").size() == 1);
+  CHECK(index.find("filler 1999")[0] == 2);
+}
+
 TEST_CASE("resolve: NameIndex keeps every key through growth, reserved or not", "[resolve]") {
   for (std::size_t reserve : {std::size_t{0}, std::size_t{10}, std::size_t{5000}}) {
     NameIndex index;
