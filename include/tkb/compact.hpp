@@ -25,7 +25,8 @@ class TextInterner {
 
   // The stored copy of `text` (the same view for equal texts).
   std::string_view intern(std::string_view text);
-  std::size_t size() const { return m_count; }  // distinct texts stored
+  std::string_view intern(std::string_view text, std::uint64_t hash);  // hash: NameIndex::hash
+  std::size_t size() const { return m_count; }                         // distinct texts stored
   // The blocks holding every text stored; the interner is empty afterwards.
   std::vector<std::unique_ptr<char[]>> take_blocks();
 

@@ -102,7 +102,18 @@ class PathResolver {
   // The note (an index into `paths`) that `target` reaches by the path or stem rule when that
   // rule finds exactly one; -1 when the target has a '/' or is empty, or the rules find none
   // or several. Resolver::resolve then gives the same note by the same rule.
-  int sole_match(std::string_view target) const;
+  int sole_match(std::string_view target) const { return sole_match(key(target)); }
+  // The same in steps, for many targets in a row: each one's key (trimmed, without `.md`,
+  // hashed), a prefetch of what its lookup reads first, and the lookup.
+  struct Key {
+    std::string_view target;  // empty: no sole match
+    std::uint64_t hash = 0;
+  };
+  Key key(std::string_view target) const;
+  void prefetch(const Key& k) const {
+    if (!k.target.empty()) m_stem.prefetch_slot(k.hash);
+  }
+  int sole_match(const Key& k) const;
 
  private:
   NameIndex m_root_path, m_stem;

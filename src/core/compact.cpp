@@ -1,5 +1,7 @@
 #include "tkb/compact.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cstring>
 #include <string>
 
@@ -24,8 +26,11 @@ void TextInterner::grow() {
 }
 
 std::string_view TextInterner::intern(std::string_view text) {
+  return intern(text, NameIndex::hash(text));
+}
+
+std::string_view TextInterner::intern(std::string_view text, std::uint64_t h) {
   if ((m_count + 1) * 2 > m_slots.size()) grow();
-  const std::uint64_t h = NameIndex::hash(text);
   const auto upper = static_cast<std::uint32_t>(h >> 32);
   const std::size_t mask = m_slots.size() - 1;
   for (std::size_t i = h & mask;; i = (i + 1) & mask) {
@@ -56,38 +61,82 @@ namespace {
 // that reach a note by name keep of a target (each rule ignores at most case, punctuation,
 // spaces and other characters, and none ignores a letter or digit).
 void letters_and_digits(std::string_view s, std::string& out) {
-  out.clear();
+  static constexpr auto kKeep = [] {  // what each byte becomes, 0 for nothing
+    std::array<char, 256> t{};
+    for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = static_cast<char>(c);
+    for (int c = 'A'; c <= 'Z'; ++c)
+      t[static_cast<std::size_t>(c)] = static_cast<char>(c - 'A' + 'a');
+    for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = static_cast<char>(c);
+    return t;
+  }();
+  out.resize(s.size());
+  char* o = out.data();
   for (char c : s) {
-    if (c >= 'A' && c <= 'Z')
-      out += static_cast<char>(c - 'A' + 'a');
-    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-      out += c;
+    const char k = kKeep[static_cast<unsigned char>(c)];
+    *o = k;
+    o += k != 0;
   }
+  out.resize(static_cast<std::size_t>(o - out.data()));
 }
 
-}  // namespace
-
-bool may_name_note(const Note& note, std::string_view target) {
-  target = trim(target);
-  if (target.find('/') != std::string_view::npos) return true;  // a path: not worth the care
-  if (target.size() > 3 && target.substr(target.size() - 3) == ".md") {
-    target.remove_suffix(3);  // exactly as the resolver takes it: `[[.md]]` stays `.md`
-  }
-  thread_local std::string want, name;
-  letters_and_digits(target, want);
-  auto same = [&](std::string_view s) {
-    letters_and_digits(s, name);
-    return name == want;
-  };
-  if (same(note.id) || same(note.title)) return true;
-  for (const std::string& a : note.aliases) {
-    if (same(a)) return true;
+// Whether `s` holds a byte that can start markup plain_text takes away: without one, the
+// text and the text without markup have the same loose key. (find_first_of would call memchr
+// for each byte.)
+bool has_markup(std::string_view s) {
+  for (char c : s) {
+    if (c == '[' || c == '<' || c == '*' || c == '`' || c == '_') return true;
   }
   return false;
 }
 
+// A note's names as may_name_note compares them, made once for all its links.
+class OwnNames {
+ public:
+  explicit OwnNames(const Note& note) : m_note(note) {}
+  bool may_be_named_by(std::string_view target) {
+    target = trim(target);
+    if (target.find('/') != std::string_view::npos) return true;  // a path: not worth the care
+    if (target.size() > 3 && target.substr(target.size() - 3) == ".md") {
+      target.remove_suffix(3);  // exactly as the resolver takes it: `[[.md]]` stays `.md`
+    }
+    if (m_names.empty()) {  // on first need: most notes have no link that needs it
+      m_names.emplace_back();
+      letters_and_digits(m_note.id, m_names.back());
+      m_names.emplace_back();
+      letters_and_digits(m_note.title, m_names.back());
+      for (const std::string& a : m_note.aliases) {
+        m_names.emplace_back();
+        letters_and_digits(a, m_names.back());
+      }
+    }
+    letters_and_digits(target, m_want);
+    return std::find(m_names.begin(), m_names.end(), m_want) != m_names.end();
+  }
+
+ private:
+  const Note& m_note;
+  std::vector<std::string> m_names;  // of the id, the title, each alias
+  std::string m_want;
+};
+
+}  // namespace
+
+bool may_name_note(const Note& note, std::string_view target) {
+  return OwnNames(note).may_be_named_by(target);
+}
+
 void compact_links(Note& note, int self, const PathResolver* paths, TextInterner& interner) {
   thread_local std::string stored;
+  thread_local std::vector<PathResolver::Key> link_keys;
+  if (paths) {
+    // Every link's key first, its slot asked for: the lookups' cache misses then overlap.
+    link_keys.clear();
+    for (const WikiLink& l : note.links) {
+      link_keys.push_back(paths->key(l.target()));
+      paths->prefetch(link_keys.back());
+    }
+  }
+  OwnNames own(note);
   bool changed = false;
   std::size_t kept = 0;
   for (std::size_t k = 0; k < note.links.size(); ++k) {
@@ -95,18 +144,21 @@ void compact_links(Note& note, int self, const PathResolver* paths, TextInterner
     const std::string_view target = l.target(), fragment = l.fragment();
     const bool channel = static_cast<int>(k) == note.channel_link;
     if (paths && fragment.empty() && !channel) {
-      if (int to = paths->sole_match(target); to >= 0 && to != self) {
+      if (int to = paths->sole_match(link_keys[k]); to >= 0 && to != self) {
         note.settled_links.push_back(to);
         changed = true;
         continue;
       }
     }
     if (channel) note.channel_link = static_cast<int>(kept);
-    if (!(l.compact || target.empty() || time_shaped(target) || may_name_note(note, target))) {
+    if (!(l.compact || target.empty() || time_shaped(target) || own.may_be_named_by(target))) {
       // Else a finding may quote it whole: empty-link, timestamp-as-link, self-link.
       stored.assign(target);
       if (!fragment.empty()) stored.append(1, '#').append(fragment);
-      l.make_compact(interner.intern(stored), target.size());
+      // Most often the text is the key just hashed for the path rule: not hashed again.
+      const bool hashed = paths && link_keys[k].target == std::string_view(stored);
+      l.make_compact(hashed ? interner.intern(stored, link_keys[k].hash) : interner.intern(stored),
+                     target.size());
       changed = true;
     }
     if (kept != k) note.links[kept] = l;
@@ -123,7 +175,7 @@ void compact_links(Note& note, int self, const PathResolver* paths, TextInterner
     for (const Heading& h : note.headings) {
       loose_key(h.text, key);
       keys.append(key).append(1, '\n');
-      if (h.text.find_first_of("[<*`_") == std::string_view::npos) continue;
+      if (!has_markup(h.text)) continue;
       plain.clear();
       append_plain_text(plain, h.text);
       loose_key(plain, plain_key);

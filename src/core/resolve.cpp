@@ -266,13 +266,17 @@ PathResolver::PathResolver(const std::vector<std::string>& paths) {
   m_stem.finish();
 }
 
-int PathResolver::sole_match(std::string_view raw_target) const {
+PathResolver::Key PathResolver::key(std::string_view raw_target) const {
   // Resolver::resolve's first steps for a target without '/'.
   const std::string_view target = without_md(trim(raw_target));
-  if (target.empty() || target.find('/') != std::string_view::npos) return -1;
-  const std::uint64_t hash = NameIndex::hash(target);
-  std::span<const int> notes = m_root_path.find(target, hash);
-  if (notes.empty()) notes = m_stem.find(target, hash);
+  if (target.empty() || target.find('/') != std::string_view::npos) return {};
+  return {target, NameIndex::hash(target)};
+}
+
+int PathResolver::sole_match(const Key& k) const {
+  if (k.target.empty()) return -1;
+  std::span<const int> notes = m_root_path.find(k.target, k.hash);
+  if (notes.empty()) notes = m_stem.find(k.target, k.hash);
   return notes.size() == 1 ? notes[0] : -1;
 }
 

@@ -1,6 +1,7 @@
 #include "tkb/text.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -133,15 +134,25 @@ std::size_t invisible_length(std::string_view s, std::size_t i) {
 }  // namespace
 
 void loose_key(std::string_view s, std::string& out) {
-  out.clear();
-  out.reserve(s.size());
+  // What each ASCII byte becomes: itself, lower-cased, or nothing (0). Written into room made
+  // first and cut to length after: resolution and check make a key for most names and links.
+  static constexpr auto kAscii = [] {
+    std::array<char, 128> t{};
+    for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = static_cast<char>(c);
+    for (int c = 'A'; c <= 'Z'; ++c)
+      t[static_cast<std::size_t>(c)] = static_cast<char>(c - 'A' + 'a');
+    for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = static_cast<char>(c);
+    return t;
+  }();
+  out.resize(s.size());
+  char* const begin = out.data();
+  char* o = begin;
   for (std::size_t i = 0; i < s.size();) {
     auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
-      if (c >= 'A' && c <= 'Z')
-        out += static_cast<char>(c - 'A' + 'a');
-      else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-        out += static_cast<char>(c);
+      const char k = kAscii[c];
+      *o = k;
+      o += k != 0;
       ++i;
       continue;
     }
@@ -149,9 +160,10 @@ void loose_key(std::string_view s, std::string& out) {
       i += n;
       continue;
     }
-    out += static_cast<char>(c);
+    *o++ = static_cast<char>(c);
     ++i;
   }
+  out.resize(static_cast<std::size_t>(o - begin));
 }
 
 std::string loose_key(std::string_view s) {
