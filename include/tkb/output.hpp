@@ -52,6 +52,11 @@ std::unique_ptr<RecordWriter> make_text_writer(Format format, std::string& text,
 // Defined in the one translation unit that uses the JSON library.
 std::unique_ptr<RecordWriter> make_json_writer(std::ostream& out, std::vector<std::string> columns);
 
+// One CSV (`csv`) or TSV cell appended to `out` exactly as the writers write a text cell:
+// escaped, and with `neutralize` guarded against formulas. For rows assembled by hand, whose
+// repeated cells can then be escaped once.
+void append_delimited_cell(std::string& out, std::string_view cell, bool csv, bool neutralize);
+
 // Escape helpers used by the writers (exposed for tests).
 std::string csv_escape(std::string_view cell, bool neutralize);
 std::string tsv_escape(std::string_view cell, bool neutralize);

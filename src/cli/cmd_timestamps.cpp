@@ -6,40 +6,13 @@
 
 #include "context.hpp"
 #include "tkb/error.hpp"
+#include "tkb/export.hpp"
 #include "tkb/timestamp.hpp"
 
 namespace tkb::cli {
 
-namespace {
-
-void write_anchors(const Note& n, RecordWriter& w) {
-  std::vector<Cell> cells(9);  // reused for every row of the note
-  std::string hms, url;        // likewise: the cells below are views of them
-  for (const TimestampAnchor& a : n.anchors) {
-    std::string_view heading =
-        a.heading >= 0 ? n.headings[static_cast<std::size_t>(a.heading)].text : "";
-    cells[0] = text_cell(n.video_id);
-    cells[1] = a.seconds ? Cell(*a.seconds) : Cell(std::monostate{});
-    hms.clear();
-    if (a.seconds) append_hms(hms, *a.seconds);
-    cells[2] = a.seconds ? text_cell(hms) : Cell(std::monostate{});
-    url.clear();
-    append_youtube_url(url, n.video_id, a.seconds);
-    cells[3] = text_cell(url);
-    cells[4] = text_cell(n.path);
-    cells[5] = text_cell(n.title);
-    cells[6] = text_cell(heading);
-    cells[7] = static_cast<std::int64_t>(a.pos.line);
-    cells[8] = text_cell(a.text);
-    w.row(cells);
-  }
-}
-
-}  // namespace
-
 int run_timestamps(Context& ctx, const TimestampsOptions& o) {
-  const std::vector<std::string> columns = {"video_id", "seconds", "time", "url", "path",
-                                            "title",    "heading", "line", "text"};
+  const std::vector<std::string>& columns = timestamp_columns();
   std::ofstream file;
   std::string tmp;
   auto open_output = [&]() -> std::ostream& {
@@ -61,7 +34,7 @@ int run_timestamps(Context& ctx, const TimestampsOptions& o) {
     if (o.format == Format::json) {
       auto w = make_writer(o.format, out, columns, output_options(ctx));
       stream_notes(ctx, {.anchor_text = true}, [&](const Note& n) {
-        if (videos.matches(n)) write_anchors(n, *w);
+        if (videos.matches(n)) write_timestamp_rows(n, *w);
       });
       w->finish();
     } else {
@@ -80,9 +53,7 @@ int run_timestamps(Context& ctx, const TimestampsOptions& o) {
             std::string text;
             if (videos.wants(n)) {
               text.reserve(n.anchors.size() * 320);  // about a row's length
-              auto w = make_text_writer(o.format, text, columns, rows);
-              write_anchors(n, *w);
-              w->finish();
+              append_timestamp_rows(text, n, o.format, rows);
             }
             return text;
           },
@@ -112,7 +83,7 @@ int run_timestamps(Context& ctx, const TimestampsOptions& o) {
     }
     videos.require_all_seen();
     auto w = make_writer(o.format, open_output(), columns, output_options(ctx));
-    for (int i : shown) write_anchors(notes[static_cast<std::size_t>(i)], *w);
+    for (int i : shown) write_timestamp_rows(notes[static_cast<std::size_t>(i)], *w);
     w->finish();
   }
   if (file.is_open()) {

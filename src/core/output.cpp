@@ -37,6 +37,43 @@ std::string cell_text(const Cell& c, std::string_view list_sep, std::string_view
   return std::visit(Visitor{list_sep, null_text}, c);
 }
 
+// Whether `cell` holds one of the four bytes that make a cell need quoting (CSV) or escapes
+// (TSV); sixteen bytes at a time where SSE2 is there (every x86-64): cells are most of a
+// gigabyte of output.
+bool has_special(std::string_view cell, bool csv) {
+  const char s0 = csv ? ',' : '\t', s1 = csv ? '"' : '\n', s2 = '\r', s3 = csv ? '\n' : '\\';
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i a = _mm_set1_epi8(s0), b = _mm_set1_epi8(s1), c = _mm_set1_epi8(s2),
+                d = _mm_set1_epi8(s3);
+  for (; i + 16 <= cell.size(); i += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(cell.data() + i));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, a), _mm_cmpeq_epi8(v, b)),
+                               _mm_or_si128(_mm_cmpeq_epi8(v, c), _mm_cmpeq_epi8(v, d)));
+    if (_mm_movemask_epi8(hit) != 0) return true;
+  }
+#endif
+  // The tail byte by byte, against the four bytes directly: string_view::find here was a
+  // memchr call per byte, an eighth of `timestamps`' time.
+  for (; i < cell.size(); ++i) {
+    const char ch = cell[i];
+    if (ch == s0 || ch == s1 || ch == s2 || ch == s3) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void append_delimited_cell(std::string& out, std::string_view cell, bool csv, bool neutralize) {
+  if (!(neutralize && formula_like(cell)) && !has_special(cell, csv)) {
+    out.append(cell);
+  } else {
+    out += csv ? csv_escape(cell, neutralize) : tsv_escape(cell, neutralize);
+  }
+}
+
+namespace {
+
 class DelimitedWriter : public RecordWriter {
  public:
   // To a stream, 64 KiB at a time; or, with `out` null, appended to `text` and never
@@ -89,42 +126,12 @@ class DelimitedWriter : public RecordWriter {
     if (m_line.size() >= (1u << 16)) flush();
   }
   void append_escaped(std::string_view cell, bool guard) {
-    const bool plain = !(guard && formula_like(cell)) && !has_special(cell);
-    if (plain) {
-      m_line.append(cell);
-    } else {
-      m_line += m_csv ? csv_escape(cell, guard) : tsv_escape(cell, guard);
-    }
-  }
-  // Whether `cell` holds one of the four special bytes; sixteen bytes at a time where SSE2 is
-  // there (every x86-64): cells are most of a gigabyte of output.
-  bool has_special(std::string_view cell) const {
-    std::size_t i = 0;
-#if defined(__SSE2__)
-    const __m128i a = _mm_set1_epi8(m_specials[0]), b = _mm_set1_epi8(m_specials[1]),
-                  c = _mm_set1_epi8(m_specials[2]), d = _mm_set1_epi8(m_specials[3]);
-    for (; i + 16 <= cell.size(); i += 16) {
-      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(cell.data() + i));
-      __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, a), _mm_cmpeq_epi8(v, b)),
-                                 _mm_or_si128(_mm_cmpeq_epi8(v, c), _mm_cmpeq_epi8(v, d)));
-      if (_mm_movemask_epi8(hit) != 0) return true;
-    }
-#endif
-    // The tail byte by byte, against the four bytes directly: string_view::find here was a
-    // memchr call per byte, an eighth of `timestamps`' time.
-    for (; i < cell.size(); ++i) {
-      const char ch = cell[i];
-      if (ch == m_specials[0] || ch == m_specials[1] || ch == m_specials[2] || ch == m_specials[3])
-        return true;
-    }
-    return false;
+    append_delimited_cell(m_line, cell, m_csv, guard);
   }
   std::ostream* m_out;
   std::string m_own;
   std::string& m_line;
   bool m_csv, m_neutralize;
-  // The four bytes that make a cell need quoting (CSV) or escapes (TSV).
-  std::string_view m_specials = m_csv ? std::string_view(",\"\r\n") : std::string_view("\t\n\r\\");
 };
 
 // Columns aligned with two spaces; the last column is not padded. Every row waits for the

@@ -1,0 +1,75 @@
+// Unit tests for tkb/export.hpp: the timestamps table's fast CSV/TSV rows are byte for byte
+// what the general writers make of the same cells.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "tkb/export.hpp"
+#include "tkb/parse.hpp"
+
+using namespace tkb;
+
+namespace {
+
+std::string anchor(const std::string& data_t, const std::string& label) {
+  return "<a class=\"yt-timestamp\" data-t=\"" + data_t + "\">[" + label + "]</a>";
+}
+
+// Through the general writer: the reference.
+std::string via_writer(const Note& n, Format format, const OutputOptions& options) {
+  std::string out;
+  auto w = make_text_writer(format, out, timestamp_columns(), options);
+  write_timestamp_rows(n, *w);
+  w->finish();
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("append_timestamp_rows: the writers' bytes, hostile cells included", "[export]") {
+  const std::vector<std::pair<std::string, std::string>> notes = {
+      {"chan/plain.md",
+       "---\ntitle: Plain title\nvideoId: abcdefghijk\n---\n\n## Intro\n"
+       "First point. Second " +
+           anchor("00:00:05", "00:00:05") +
+           ".\n"
+           "## Next\nMore " +
+           anchor("1:02:03", "1:02:03") + " and " + anchor("bad", "bad") + "\n"},
+      {"chan/a,b \"q\".md",
+       "---\ntitle: \"=SUM(1), \\\"quoted\\\"\\ttab\"\nvideoId: \"-id,with\\\"x\"\n---\n"
+       "## +Heading, with \"quotes\"\n@at start " +
+           anchor("00:01:00", "00:01:00") +
+           "\n"
+           "back\\slash\ttab " +
+           anchor("00:02:00", "00:02:00") + "\n## Heading\nNo id " +
+           anchor("00:03:00", "00:03:00") + "\n"},
+      {"chan/none.md", "---\ntitle: No anchors\nvideoId: abcdefghijk\n---\nText.\n"},
+      {"root.md", "Before any heading " + anchor("00:00:01", "00:00:01") + "\n"},
+  };
+  int rows = 0;
+  for (const auto& [path, text] : notes) {
+    Note n = parse_note(text, path);
+    for (Format format : {Format::csv, Format::tsv}) {
+      for (bool neutralize : {true, false}) {
+        OutputOptions options;
+        options.header = false;
+        options.neutralize_formulas = neutralize;
+        std::string fast = "kept";  // appended to, not replaced
+        append_timestamp_rows(fast, n, format, options);
+        INFO(path << (format == Format::csv ? " csv" : " tsv") << " neutralize " << neutralize);
+        CHECK(fast == "kept" + via_writer(n, format, options));
+      }
+    }
+    rows += static_cast<int>(n.anchors.size());
+  }
+  CHECK(rows == 7);
+  // One exact row, for the record: quoted title, guarded cells, the escaped id in its URL.
+  Note n = parse_note(notes[1].second, notes[1].first);
+  std::string out;
+  append_timestamp_rows(out, n, Format::csv, {});
+  CHECK(out.substr(0, out.find("\r\n")) ==
+        "\"'-id,with\"\"x\",60,00:01:00,\"https://www.youtube.com/watch?v=-id,with\"\"x&t=60s\","
+        "\"chan/a,b \"\"q\"\".md\",\"'=SUM(1), \"\"quoted\"\"\ttab\",\"'+Heading, with "
+        "\"\"quotes\"\"\",6,'@at start");
+}
