@@ -11,7 +11,7 @@ namespace tkb {
 
 std::string_view TextArena::store(std::string_view text) {
   constexpr std::size_t kLargest = 256 * 1024;
-  if (text.empty()) return {};
+  if (text.empty()) return std::string_view("", 0);  // never a null pointer
   if (text.size() > kLargest / 4) {  // a long text gets a block of its own
     m_blocks.push_back(std::make_unique<char[]>(text.size()));
     std::memcpy(m_blocks.back().get(), text.data(), text.size());
