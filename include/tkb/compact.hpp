@@ -59,7 +59,8 @@ bool may_name_note(const Note& note, std::string_view target);
 //   (see WikiLink::compact), unless a finding may quote the link whole: an empty or
 //   time-shaped target, or one that may name its own note.
 // - headings become heading_keys (and anchors' `heading` -1).
-// Links in code stay as they are. The note's pool shrinks to what its views still show.
+// Links in code stay as they are. The note's pool is made anew of what its views still show
+// (the note may come unpacked: ParseOptions::pack).
 void compact_links(Note& note, int self, const PathResolver* paths, TextInterner& interner);
 
 }  // namespace tkb

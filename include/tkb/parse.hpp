@@ -19,6 +19,11 @@ struct ParseOptions {
   // is kept: all anchor rules run while parsing, so `check`, `list` and `videos` need no more,
   // and a 100,000-note knowledge base fits in a fraction of the memory.
   bool keep_anchors = true;
+  // Copy the text the note's views show into its pool. Off, the views still point into
+  // `text` and the parsing thread's own buffers, valid only until that thread parses again
+  // and while `text` is unchanged: for a caller that changes the note right away, on the same
+  // thread, and then calls pack_pool (as loading for `check` does: one copy, not two).
+  bool pack = true;
 };
 
 // Parse the note at `path` (relative to the root, used for diagnostics and `id`/`folder`).

@@ -137,7 +137,6 @@ void compact_links(Note& note, int self, const PathResolver* paths, TextInterner
     }
   }
   OwnNames own(note);
-  bool changed = false;
   std::size_t kept = 0;
   for (std::size_t k = 0; k < note.links.size(); ++k) {
     WikiLink& l = note.links[k];
@@ -146,7 +145,6 @@ void compact_links(Note& note, int self, const PathResolver* paths, TextInterner
     if (paths && fragment.empty() && !channel) {
       if (int to = paths->sole_match(link_keys[k]); to >= 0 && to != self) {
         note.settled_links.push_back(to);
-        changed = true;
         continue;
       }
     }
@@ -159,7 +157,6 @@ void compact_links(Note& note, int self, const PathResolver* paths, TextInterner
       const bool hashed = paths && link_keys[k].target == std::string_view(stored);
       l.make_compact(hashed ? interner.intern(stored, link_keys[k].hash) : interner.intern(stored),
                      target.size());
-      changed = true;
     }
     if (kept != k) note.links[kept] = l;
     ++kept;
@@ -184,9 +181,8 @@ void compact_links(Note& note, int self, const PathResolver* paths, TextInterner
     note.heading_keys = keys;  // into the pool below
     std::vector<Heading>().swap(note.headings);
     for (TimestampAnchor& a : note.anchors) a.heading = -1;  // under no heading kept
-    changed = true;
   }
-  if (changed) pack_pool(note);
+  pack_pool(note);  // always: the note may come unpacked (ParseOptions::pack)
 }
 
 }  // namespace tkb

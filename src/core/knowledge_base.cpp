@@ -115,7 +115,11 @@ namespace {
 
 // With `settle` (and options.compact_links), links are settled by the paths listed: false
 // when one of them could not be read, and the result is then not to be used.
-bool load(FileSystem& fs, const LoadOptions& options, bool settle, KnowledgeBase& kb) {
+bool load(FileSystem& fs, const LoadOptions& given, bool settle, KnowledgeBase& kb) {
+  LoadOptions options = given;
+  // Compacted right after parsing, on the same thread, with the text still there: the pool
+  // is made once, of what compacting keeps.
+  if (options.compact_links) options.parse.pack = false;
   std::vector<std::string> paths = fs.list_notes(kb.diagnostics);
   std::optional<PathResolver> by_path;
   if (settle) by_path.emplace(paths);

@@ -549,7 +549,7 @@ Note parse_note(std::string_view text, std::string path, const ParseOptions& opt
       break;
     }
   }
-  pack_pool(note);
+  if (options.pack) pack_pool(note);
   return note;
 }
 
