@@ -259,3 +259,26 @@ TEST_CASE("compact_links: headings become the keys fragments are compared with",
   }
   CHECK(missing.size() == 2);  // Part Two and bold
 }
+
+TEST_CASE("ParseOptions::pack off: views into the text until pack_pool", "[compact]") {
+  const std::string text = kHead + "## Part\n[[two|alias]] [[three#x]]\n";
+  ParseOptions o;
+  o.pack = false;
+  Note n = parse_note(text, "chan/one.md", o);
+  Note packed = parse_note(text, "chan/one.md");
+  REQUIRE(n.links.size() == 3);
+  CHECK(n.pool.empty());
+  const auto inside = [&](std::string_view v) {
+    return v.data() >= text.data() && v.data() + v.size() <= text.data() + text.size();
+  };
+  CHECK(inside(n.links[1].raw));
+  CHECK(inside(n.headings[0].text));
+  pack_pool(n);
+  CHECK_FALSE(inside(n.links[1].raw));
+  CHECK(n.pool == packed.pool);
+  for (std::size_t k = 0; k < n.links.size(); ++k) {
+    CHECK(n.links[k].raw == packed.links[k].raw);
+    CHECK(n.links[k].alias() == packed.links[k].alias());
+  }
+  CHECK(n.headings[0].text == "Part");
+}
