@@ -57,28 +57,6 @@ std::vector<std::unique_ptr<char[]>> TextInterner::take_blocks() {
 
 namespace {
 
-// The ASCII letters and digits of `s`, lower-cased, into `out`: what the resolution rules
-// that reach a note by name keep of a target (each rule ignores at most case, punctuation,
-// spaces and other characters, and none ignores a letter or digit).
-void letters_and_digits(std::string_view s, std::string& out) {
-  static constexpr auto kKeep = [] {  // what each byte becomes, 0 for nothing
-    std::array<char, 256> t{};
-    for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = static_cast<char>(c);
-    for (int c = 'A'; c <= 'Z'; ++c)
-      t[static_cast<std::size_t>(c)] = static_cast<char>(c - 'A' + 'a');
-    for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = static_cast<char>(c);
-    return t;
-  }();
-  out.resize(s.size());
-  char* o = out.data();
-  for (char c : s) {
-    const char k = kKeep[static_cast<unsigned char>(c)];
-    *o = k;
-    o += k != 0;
-  }
-  out.resize(static_cast<std::size_t>(o - out.data()));
-}
-
 // Whether `s` holds a byte that can start markup plain_text takes away: without one, the
 // text and the text without markup have the same loose key. (find_first_of would call memchr
 // for each byte.)

@@ -12,7 +12,7 @@ namespace tkb {
 std::string_view TextArena::store(std::string_view text) {
   constexpr std::size_t kLargest = 256 * 1024;
   if (text.empty()) return std::string_view("", 0);  // never a null pointer
-  if (text.size() > kLargest / 4) {  // a long text gets a block of its own
+  if (text.size() > kLargest / 4) {                  // a long text gets a block of its own
     m_blocks.push_back(std::make_unique<char[]>(text.size()));
     std::memcpy(m_blocks.back().get(), text.data(), text.size());
     return {m_blocks.back().get(), text.size()};
@@ -133,24 +133,42 @@ std::size_t invisible_length(std::string_view s, std::size_t i) {
 
 }  // namespace
 
+namespace {
+
+// What each byte becomes in a loose key's ASCII part and in letters_and_digits: an ASCII
+// letter lower-cased, a digit itself, anything else nothing (0).
+constexpr auto kLetterOrDigit = [] {
+  std::array<char, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = static_cast<char>(c);
+  for (int c = 'A'; c <= 'Z'; ++c)
+    t[static_cast<std::size_t>(c)] = static_cast<char>(c - 'A' + 'a');
+  for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = static_cast<char>(c);
+  return t;
+}();
+
+}  // namespace
+
+void letters_and_digits(std::string_view s, std::string& out) {
+  out.resize(s.size());
+  char* o = out.data();
+  for (char c : s) {
+    const char k = kLetterOrDigit[static_cast<unsigned char>(c)];
+    *o = k;
+    o += k != 0;
+  }
+  out.resize(static_cast<std::size_t>(o - out.data()));
+}
+
 void loose_key(std::string_view s, std::string& out) {
-  // What each ASCII byte becomes: itself, lower-cased, or nothing (0). Written into room made
-  // first and cut to length after: resolution and check make a key for most names and links.
-  static constexpr auto kAscii = [] {
-    std::array<char, 128> t{};
-    for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = static_cast<char>(c);
-    for (int c = 'A'; c <= 'Z'; ++c)
-      t[static_cast<std::size_t>(c)] = static_cast<char>(c - 'A' + 'a');
-    for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = static_cast<char>(c);
-    return t;
-  }();
+  // Written into room made first and cut to length after: resolution and check make a key
+  // for most names and links.
   out.resize(s.size());
   char* const begin = out.data();
   char* o = begin;
   for (std::size_t i = 0; i < s.size();) {
     auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
-      const char k = kAscii[c];
+      const char k = kLetterOrDigit[c];
       *o = k;
       o += k != 0;
       ++i;

@@ -202,3 +202,13 @@ TEST_CASE("text: edit_distance with a cap", "[text]") {
   CHECK(edit_distance("sourdoghstarter", "sourdoughstarters", 5) == 2);
   CHECK(edit_distance("abcdefgh", "hgfedcba", 3) == 4);  // real distance is at least 7
 }
+
+TEST_CASE("text: letters_and_digits keeps ASCII letters, lower-cased, and digits only", "[text]") {
+  std::string out = "left over";
+  letters_and_digits("AI's Impact_2 \xC3\xA9t\xC3\xA9 \xE2\x80\x8B-9", out);
+  CHECK(out == "aisimpact2t9");
+  letters_and_digits("", out);
+  CHECK(out.empty());
+  letters_and_digits("!?", out);
+  CHECK(out.empty());
+}
