@@ -18,6 +18,7 @@
 #include "tkb/blocks.hpp"
 #include "tkb/check.hpp"
 #include "tkb/diagnostic.hpp"
+#include "tkb/export.hpp"
 #include "tkb/front_matter.hpp"
 #include "tkb/knowledge_base.hpp"
 #include "tkb/output.hpp"
@@ -151,18 +152,47 @@ inline void note(std::string_view data) {
   // findings with their source excerpts, and JSON output that must parse back.
   std::string text(data);
   MemoryFileSystem fs({{"chan/fuzz_note.md", text},
-                       {"chan/chan.md", "---\ntitle: Chan\n---\n[[fuzz_note]] [[x#y]]\n"}});
+                       {"chan/chan.md", "---\ntitle: Chan\n---\n[[fuzz_note]] [[x#y]]\n"},
+                       {"chan/other.md", "---\ntitle: Other Note\n---\n## Part *one*\nx ^b1\n"}});
   LoadOptions lo;
   lo.jobs = 1;
   KnowledgeBase kb = load_knowledge_base(fs, lo);
   Resolver resolver(kb);
   std::vector<Diagnostic> findings = run_checks(kb, resolver);
+  {
+    // The compact model `tkb check` loads gives the same findings.
+    LoadOptions compact = lo;
+    compact.compact_links = true;
+    KnowledgeBase small = load_knowledge_base(fs, compact);
+    Resolver small_resolver(small);
+    std::vector<Diagnostic> again = run_checks(small, small_resolver);
+    TKB_FUZZ_ASSERT(again.size() == findings.size());
+    for (std::size_t k = 0; k < again.size(); ++k) {
+      TKB_FUZZ_ASSERT(format_diagnostic(again[k]) == format_diagnostic(findings[k]));
+    }
+  }
+  // The timestamps table's fast rows are the writers' bytes.
+  for (const Note& n : kb.notes) {
+    for (Format f : {Format::csv, Format::tsv}) {
+      for (bool guard : {true, false}) {
+        OutputOptions oo;
+        oo.header = false;
+        oo.neutralize_formulas = guard;
+        std::string fast, slow;
+        append_timestamp_rows(fast, n, f, oo);
+        auto w = make_text_writer(f, slow, timestamp_columns(), oo);
+        write_timestamp_rows(n, *w);
+        w->finish();
+        TKB_FUZZ_ASSERT(fast == slow);
+      }
+    }
+  }
   for (int i = 0; i < static_cast<int>(kb.notes.size()); ++i) {
     for (const auto& [src, k] : backlinks(kb, resolver, i)) {
       const Note& from = kb.notes[static_cast<std::size_t>(src)];
       TKB_FUZZ_ASSERT(static_cast<std::size_t>(k) < from.links.size());
-      TKB_FUZZ_ASSERT(
-          resolver.resolve_link(from.links[static_cast<std::size_t>(k)], src).note == i);
+      TKB_FUZZ_ASSERT(resolver.resolve_link(from.links[static_cast<std::size_t>(k)], src).note ==
+                      i);
     }
   }
   (void)missing_targets(kb, resolver, 10);
