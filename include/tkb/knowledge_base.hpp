@@ -79,8 +79,8 @@ struct LoadOptions {
   // Keep of the links only what `check` reads (see compact_links): most links, those that
   // the path or stem rule sends to one other note, become a note number in
   // Note::settled_links; the others keep their target and fragment, one copy of each spelling
-  // for the whole knowledge base, without the alias. A 100,000-note knowledge base takes
-  // 170 MB less. Only load_knowledge_base() does it.
+  // for the whole knowledge base, without the alias. At 100,000 notes this takes
+  // check's peak memory from 417 to 212 MiB. Only load_knowledge_base() does it.
   bool compact_links = false;
 };
 

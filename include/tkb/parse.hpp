@@ -29,6 +29,9 @@ struct ParseOptions {
 // Parse the note at `path` (relative to the root, used for diagnostics and `id`/`folder`).
 Note parse_note(std::string_view text, std::string path, const ParseOptions& options = {});
 
+// The id of the note at `path`: its file name without `.md` (a view into `path`).
+std::string_view note_id_of(std::string_view path);
+
 // Copy every text the note's views show (but compact links', which are shared) into one new
 // allocation owned by the note, and point the views there: the text they showed before (the
 // file, the note's old pool) can then be freed.

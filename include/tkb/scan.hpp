@@ -38,5 +38,8 @@ void scan_inline(std::string_view text, std::size_t begin, std::size_t end,
 std::string plain_text(std::string_view markdown);
 // The same, appended to `out`.
 void append_plain_text(std::string& out, std::string_view markdown);
+// Whether `markdown` holds a byte that starts markup plain_text takes away ('[', '<', '*',
+// '`', '_'). Without one, plain_text changes only white space.
+bool has_plain_text_markup(std::string_view markdown);
 
 }  // namespace tkb

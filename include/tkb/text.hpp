@@ -60,6 +60,10 @@ std::string loose_key(std::string_view s);
 // The knowledge base generator's file-name rule: keep [A-Za-z0-9 ], spaces to '_', lower-case.
 std::string slugify(std::string_view title);
 
+// The decimal digits of `n` (with '-' when negative), appended to `out` without a string of
+// their own: exports and findings write millions of numbers.
+void append_number(std::string& out, std::int64_t n);
+
 // The ASCII letters (lower-cased) and digits of `s` alone, into `out` (cleared first): what
 // every resolution rule keeps of a name, none of them ignoring a letter or digit.
 void letters_and_digits(std::string_view s, std::string& out);

@@ -1,7 +1,6 @@
 // tkb check: findings as text (with source lines and colour), JSON, SARIF or GitHub
 // annotations, or a summary; exit 1 when an error (with --strict: a warning) remains.
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -113,13 +112,6 @@ std::string_view severity_colour(Severity s) {
 
 // Findings as text lines, appended to `out`; with `sources`, each followed by its source line
 // and a caret.
-// Digits appended without a string of their own: check writes two per finding.
-void append_number(std::string& out, std::uint32_t n) {
-  char digits[16];
-  auto result = std::to_chars(digits, digits + sizeof digits, n);
-  out.append(digits, static_cast<std::size_t>(result.ptr - digits));
-}
-
 void render_text(std::string& out, const std::vector<Diagnostic>& findings, const Style& style,
                  Sources* sources) {
   for (const Diagnostic& d : findings) {

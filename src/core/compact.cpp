@@ -57,16 +57,6 @@ std::vector<std::unique_ptr<char[]>> TextInterner::take_blocks() {
 
 namespace {
 
-// Whether `s` holds a byte that can start markup plain_text takes away: without one, the
-// text and the text without markup have the same loose key. (find_first_of would call memchr
-// for each byte.)
-bool has_markup(std::string_view s) {
-  for (char c : s) {
-    if (c == '[' || c == '<' || c == '*' || c == '`' || c == '_') return true;
-  }
-  return false;
-}
-
 // A note's names as may_name_note compares them, made once for all its links.
 class OwnNames {
  public:
@@ -150,7 +140,7 @@ void compact_links(Note& note, int self, const PathResolver* paths, TextInterner
     for (const Heading& h : note.headings) {
       loose_key(h.text, key);
       keys.append(key).append(1, '\n');
-      if (!has_markup(h.text)) continue;
+      if (!has_plain_text_markup(h.text)) continue;  // same key without markup
       plain.clear();
       append_plain_text(plain, h.text);
       loose_key(plain, plain_key);

@@ -1,7 +1,6 @@
 #include "tkb/export.hpp"
 
-#include <charconv>
-
+#include "tkb/text.hpp"
 #include "tkb/timestamp.hpp"
 
 namespace tkb {
@@ -16,12 +15,6 @@ namespace {
 
 std::string_view heading_of(const Note& n, const TimestampAnchor& a) {
   return a.heading >= 0 ? n.headings[static_cast<std::size_t>(a.heading)].text : "";
-}
-
-void append_number(std::string& out, std::int64_t n) {
-  char digits[24];
-  auto result = std::to_chars(digits, digits + sizeof digits, n);
-  out.append(digits, static_cast<std::size_t>(result.ptr - digits));
 }
 
 }  // namespace

@@ -111,18 +111,15 @@ void for_each_note(FileSystem& fs, const LoadOptions& options,
       fs, options, nullptr, [&](Note& n, std::string&) { visit(n); }, problems);
 }
 
-namespace {
-
-// With `settle` (and options.compact_links), links are settled by the paths listed: false
-// when one of them could not be read, and the result is then not to be used.
-bool load(FileSystem& fs, const LoadOptions& given, bool settle, KnowledgeBase& kb) {
+KnowledgeBase load_knowledge_base(FileSystem& fs, const LoadOptions& given) {
   LoadOptions options = given;
   // Compacted right after parsing, on the same thread, with the text still there: the pool
   // is made once, of what compacting keeps.
   if (options.compact_links) options.parse.pack = false;
+  KnowledgeBase kb;
   std::vector<std::string> paths = fs.list_notes(kb.diagnostics);
   std::optional<PathResolver> by_path;
-  if (settle) by_path.emplace(paths);
+  if (options.compact_links) by_path.emplace(paths);
   // Each note is parsed straight into its place; the ones that could not be read are dropped
   // afterwards, keeping the order.
   kb.notes.resize(paths.size());
@@ -133,11 +130,13 @@ bool load(FileSystem& fs, const LoadOptions& given, bool settle, KnowledgeBase& 
   // twice, which costs less than a lock per link.
   std::vector<TextInterner> interners(
       options.compact_links ? thread_count(options.jobs, paths.size()) : 0);
-  parallel_for_workers(paths.size(), options.jobs, [&](std::size_t i, unsigned worker) {
+  // Read and parse note i from `path` (moved into the note); links are settled by the listed
+  // paths when `settle`.
+  auto load_note = [&](std::size_t i, std::string& path, unsigned worker, bool settle) {
     std::string error;
-    Loaded loaded = read_and_parse(fs, paths[i], options, thread_buffer(), error);
+    Loaded loaded = read_and_parse(fs, path, options, thread_buffer(), error);
     if (loaded.note && options.compact_links) {
-      compact_links(*loaded.note, static_cast<int>(i), by_path ? &*by_path : nullptr,
+      compact_links(*loaded.note, static_cast<int>(i), settle ? &*by_path : nullptr,
                     interners[worker]);
     }
     if (loaded.note) kb.notes[i] = std::move(*loaded.note);
@@ -146,34 +145,52 @@ bool load(FileSystem& fs, const LoadOptions& given, bool settle, KnowledgeBase& 
       failed[i] = 1;
       failures.emplace_back(i, std::move(*loaded.failure));
     }
+  };
+  parallel_for_workers(paths.size(), options.jobs, [&](std::size_t i, unsigned worker) {
+    load_note(i, paths[i], worker, true);
   });
-  for (TextInterner& interner : interners) {
-    for (auto& block : interner.take_blocks()) kb.shared_text.push_back(std::move(block));
+  if (options.compact_links) {
+    // A note that could not be read is no link's target, but links to it may have been
+    // settled by the listed paths: the notes holding such links are read again without
+    // settling (where that fails too, the round repeats for links to that note). Rare: an
+    // unreadable file, or one over the size limit.
+    while (true) {
+      std::vector<std::size_t> again;
+      for (std::size_t i = 0; i < paths.size(); ++i) {
+        const std::vector<int>& to = kb.notes[i].settled_links;
+        if (!failed[i] && std::any_of(to.begin(), to.end(), [&](int t) { return failed[t]; })) {
+          again.push_back(i);
+        }
+      }
+      if (again.empty()) break;
+      std::vector<std::string> again_paths;
+      for (std::size_t i : again) again_paths.push_back(kb.notes[i].path);
+      parallel_for_workers(again.size(), options.jobs, [&](std::size_t k, unsigned worker) {
+        load_note(again[k], again_paths[k], worker, false);
+      });
+    }
+    for (TextInterner& interner : interners) {
+      for (auto& block : interner.take_blocks()) kb.shared_text.push_back(std::move(block));
+    }
   }
-  if (settle && !failures.empty()) return false;
   std::sort(failures.begin(), failures.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& [i, d] : failures) kb.diagnostics.push_back(std::move(d));
+  // The notes that were read, in order; settled links name notes by their place among them.
+  std::vector<int> place(paths.size(), -1);
   std::size_t kept = 0;
   for (std::size_t i = 0; i < paths.size(); ++i) {
     if (failed[i]) continue;
+    place[i] = static_cast<int>(kept);
     if (kept != i) kb.notes[kept] = std::move(kb.notes[i]);
     ++kept;
   }
   kb.notes.resize(kept);
-  return true;
-}
-
-}  // namespace
-
-KnowledgeBase load_knowledge_base(FileSystem& fs, const LoadOptions& options) {
-  KnowledgeBase kb;
-  if (load(fs, options, options.compact_links, kb)) return kb;
-  // A note that could not be read is no link's target, but links were settled by the paths
-  // listed, which had it: read them all again without settling. (Rare: an unreadable file, or
-  // one over the size limit.)
-  kb = KnowledgeBase();
-  load(fs, options, false, kb);
+  if (kept != paths.size()) {
+    for (Note& n : kb.notes) {
+      for (int& t : n.settled_links) t = place[static_cast<std::size_t>(t)];
+    }
+  }
   return kb;
 }
 

@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 #include <string_view>
+
+#include "tkb/text.hpp"
 
 namespace tkb {
 
@@ -114,10 +115,7 @@ class DelimitedWriter : public RecordWriter {
       } else if (const auto* view = std::get_if<std::string_view>(&cells[i])) {
         append_escaped(*view, guard);
       } else if (const auto* number = std::get_if<std::int64_t>(&cells[i])) {
-        // Digits and '-' need no escape: straight into the line, no string made.
-        char digits[24];
-        auto [end, ec] = std::to_chars(digits, digits + sizeof digits, *number);
-        m_line.append(digits, static_cast<std::size_t>(end - digits));
+        append_number(m_line, *number);  // digits and '-' need no escape
       } else {
         append_escaped(cell_text(cells[i], ";", ""), guard);
       }

@@ -22,9 +22,7 @@ namespace {
 void split_path(Note& note) {
   std::size_t slash = note.path.rfind('/');
   note.folder = slash == std::string::npos ? "" : note.path.substr(0, slash);
-  std::string file = slash == std::string::npos ? note.path : note.path.substr(slash + 1);
-  if (file.size() > 3 && file.compare(file.size() - 3, 3, ".md") == 0) file.resize(file.size() - 3);
-  note.id = file;
+  note.id = note_id_of(note.path);
 }
 
 std::size_t first_invalid_utf8(std::string_view text) {
@@ -551,6 +549,13 @@ Note parse_note(std::string_view text, std::string path, const ParseOptions& opt
   }
   if (options.pack) pack_pool(note);
   return note;
+}
+
+std::string_view note_id_of(std::string_view path) {
+  const std::size_t slash = path.rfind('/');
+  std::string_view file = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  if (file.size() > 3 && file.substr(file.size() - 3) == ".md") file.remove_suffix(3);
+  return file;
 }
 
 void pack_pool(Note& note) {

@@ -255,12 +255,12 @@ Resolver::Resolver(const KnowledgeBase& kb, unsigned jobs) : m_notes(kb.notes) {
 PathResolver::PathResolver(const std::vector<std::string>& paths) {
   m_stem.reserve(paths.size());
   for (std::size_t i = 0; i < paths.size(); ++i) {
-    // A note's id and folder, as the parser takes them from its path.
-    std::string_view path = paths[i];
-    const std::size_t slash = path.rfind('/');
-    std::string_view file = slash == std::string_view::npos ? path : path.substr(slash + 1);
-    if (slash == std::string_view::npos) add(m_root_path, without_md(path), static_cast<int>(i));
-    add(m_stem, without_md(file), static_cast<int>(i));
+    // The keys the Resolver gives the note: a root note's path, every note's id.
+    const std::string_view path = paths[i];
+    if (path.find('/') == std::string_view::npos) {
+      add(m_root_path, without_md(path), static_cast<int>(i));
+    }
+    add(m_stem, note_id_of(path), static_cast<int>(i));
   }
   m_root_path.finish();
   m_stem.finish();

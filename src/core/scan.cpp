@@ -653,6 +653,13 @@ std::size_t plain_run(std::string_view md, std::size_t i) {
   return i - from;
 }
 
+bool has_plain_text_markup(std::string_view md) {
+  for (char c : md) {  // the markup bytes of plain_run and kSpecial below
+    if (c == '[' || c == '<' || c == '*' || c == '`' || c == '_') return true;
+  }
+  return false;
+}
+
 std::string plain_text(std::string_view md) {
   std::string out;
   append_plain_text(out, md);

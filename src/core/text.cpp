@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstring>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -147,6 +148,12 @@ constexpr auto kLetterOrDigit = [] {
 }();
 
 }  // namespace
+
+void append_number(std::string& out, std::int64_t n) {
+  char digits[24];
+  auto result = std::to_chars(digits, digits + sizeof digits, n);
+  out.append(digits, static_cast<std::size_t>(result.ptr - digits));
+}
 
 void letters_and_digits(std::string_view s, std::string& out) {
   out.resize(s.size());

@@ -1,7 +1,8 @@
 #include "tkb/timestamp.hpp"
 
-#include <charconv>
 #include <cstdio>
+
+#include "tkb/text.hpp"
 
 namespace tkb {
 
@@ -69,10 +70,8 @@ std::string_view describe(TimeError e) {
 
 void append_hms(std::string& out, std::int64_t seconds) {
   if (seconds < 0) seconds = 0;
-  char digits[24];
-  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, seconds / 3600);
-  if (end - digits < 2) out += '0';
-  out.append(digits, static_cast<std::size_t>(end - digits));
+  if (seconds < 36000) out += '0';  // hours in two digits at least
+  append_number(out, seconds / 3600);
   auto two = [&](std::int64_t v) {
     out += ':';
     out += static_cast<char>('0' + v / 10);
@@ -93,10 +92,8 @@ void append_youtube_url(std::string& out, std::string_view video_id,
   out += "https://www.youtube.com/watch?v=";
   out += video_id;
   if (seconds) {
-    char digits[24];
-    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, *seconds);
     out += "&t=";
-    out.append(digits, static_cast<std::size_t>(end - digits));
+    append_number(out, *seconds);
     out += 's';
   }
 }

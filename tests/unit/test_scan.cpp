@@ -9,6 +9,7 @@
 
 #include "tkb/parse.hpp"
 #include "tkb/scan.hpp"
+#include "tkb/text.hpp"
 
 using namespace tkb;
 
@@ -483,5 +484,30 @@ TEST_CASE("scan: plain_text equals the byte-at-a-time oracle on random text", "[
     const std::string prefix = appended;
     tkb::append_plain_text(appended, md);
     REQUIRE(appended == prefix + plain_text_reference(md));
+  }
+}
+
+TEST_CASE("scan: without has_plain_text_markup, plain_text keeps the loose key", "[scan]") {
+  CHECK(tkb::has_plain_text_markup("a [[link]]"));
+  CHECK(tkb::has_plain_text_markup("x<br>"));
+  CHECK(tkb::has_plain_text_markup("**bold**"));
+  CHECK(tkb::has_plain_text_markup("`code`"));
+  CHECK(tkb::has_plain_text_markup("snake_case"));
+  CHECK_FALSE(tkb::has_plain_text_markup("Plain words, & ~tilde~ \\ | ] > # ! \xC3\xA9"));
+  CHECK_FALSE(tkb::has_plain_text_markup(""));
+  // Random text of every byte plain_text does not count as markup, white space included.
+  const std::string alphabet = "ab  |>/A.,;e#!~&\\]\t\r\n   \xC3\xA9";
+  std::uint32_t seed = 777;
+  auto next = [&] {
+    seed = seed * 1664525u + 1013904223u;
+    return seed >> 8;
+  };
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    std::size_t length = next() % 60;
+    for (std::size_t k = 0; k < length; ++k) text += alphabet[next() % alphabet.size()];
+    INFO("input: " << text);
+    REQUIRE_FALSE(tkb::has_plain_text_markup(text));
+    REQUIRE(tkb::loose_key(tkb::plain_text(text)) == tkb::loose_key(text));
   }
 }
