@@ -63,4 +63,9 @@ bool may_name_note(const Note& note, std::string_view target);
 // (the note may come unpacked: ParseOptions::pack).
 void compact_links(Note& note, int self, const PathResolver* paths, TextInterner& interner);
 
+// The first step of compact_links() with `paths`, for a note compacted without them (as the
+// cache keeps notes, see note_cache.hpp): the links `paths` settles are taken out of `links`
+// into `settled_links`, exactly as compact_links(note, self, &paths, ...) would have.
+void settle_links(Note& note, int self, const PathResolver& paths);
+
 }  // namespace tkb

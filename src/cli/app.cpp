@@ -153,6 +153,8 @@ int run(int argc, char** argv, std::ostream& out, std::ostream& err) {
       ->option_text("FILE");
   c_check->add_flag("--list-rules", check.list_rules,
                     "print every rule with its default severity and stop");
+  c_check->add_flag("--no-cache", check.no_cache,
+                    "parse every note, neither reusing nor storing the cache of parsed notes");
 
   TimestampsOptions ts;
   auto* c_ts = app.add_subcommand("timestamps", "every timestamp link as CSV (or TSV, JSON)");

@@ -194,7 +194,8 @@ int run_check(Context& ctx, const CheckOptions& o) {
   Loaded loaded = load(ctx, {.report_problems = false,
                              .keep_anchors = !durations.empty(),
                              .config = true,
-                             .compact_links = true});
+                             .compact_links = true,
+                             .cache = !o.no_cache});
   CheckConfig& config = loaded.config.check;
   for (auto& [id, seconds] : durations) config.durations[id] = seconds;
   filter.paths = note_globs(loaded, o.paths);

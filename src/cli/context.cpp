@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
+#include <functional>
 
 #include <unistd.h>
 
@@ -11,6 +13,7 @@
 #include "tkb/error.hpp"
 #include "tkb/report.hpp"
 #include "tkb/text.hpp"
+#include "tkb/version.hpp"
 
 namespace fs = std::filesystem;
 
@@ -68,6 +71,32 @@ void report_note_problems(const Context& ctx, const Note& n) {
   }
 }
 
+// The file check's cache of the knowledge base at `root` goes into: $TKB_CACHE_DIR (empty:
+// no cache), else $XDG_CACHE_HOME/tkb, else ~/.cache/tkb; named after the root's absolute
+// path. "" when there is nowhere to put it.
+std::string cache_file(const std::string& root, std::string& absolute_root) {
+  fs::path folder;
+  if (const char* dir = std::getenv("TKB_CACHE_DIR")) {
+    if (!*dir) return {};
+    folder = dir;
+  } else if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg == '/') {
+    folder = fs::path(xdg) / "tkb";
+  } else if (const char* home = std::getenv("HOME"); home && *home) {
+    folder = fs::path(home) / ".cache" / "tkb";
+  } else {
+    return {};
+  }
+  std::error_code ec;
+  fs::path abs = fs::weakly_canonical(fs::absolute(root, ec), ec);
+  if (ec) return {};
+  absolute_root = abs.string();
+  static const char* const kHex = "0123456789abcdef";
+  std::string name = "check-";
+  const std::uint64_t h = std::hash<std::string>{}(absolute_root);
+  for (int shift = 60; shift >= 0; shift -= 4) name += kHex[(h >> shift) & 0xF];
+  return (folder / (name + ".cache")).string();
+}
+
 }  // namespace
 
 Loaded load(const Context& ctx, LoadWants wants) {
@@ -91,8 +120,30 @@ Loaded load(const Context& ctx, LoadWants wants) {
   options.parse.anchor_text = wants.anchor_text;
   options.parse.keep_anchors = wants.keep_anchors;
   options.compact_links = wants.compact_links;
+  std::unique_ptr<CacheStore> cache;
+  if (wants.compact_links && wants.cache) {
+    std::string absolute_root;
+    const std::string file = cache_file(loaded.root, absolute_root);
+    const std::string build = executable_identity();
+    if (!file.empty() && !build.empty()) {
+      cache = make_disk_cache_store(file);
+      options.cache = cache.get();
+      // Everything the cached notes depend on besides their files.
+      options.cache_key = std::string("tkb ") + kVersion + "\n" + build + "\n" + absolute_root +
+                          "\n" + (options.parse.anchor_text ? "text" : "-") +
+                          (options.parse.keep_anchors ? " anchors" : " -") +
+                          (options.parse.always_full_markdown ? " full" : " -");
+    }
+  }
   loaded.kb = load_knowledge_base(*fs, options);
   log::debug("parsed the notes in " + log::elapsed_ms(start));
+  if (cache) {
+    const CacheReport& c = loaded.kb.cache;
+    log::info("cache " + cache->name() + ": " + std::to_string(c.reused) + " notes reused, " +
+              std::to_string(c.parsed) + " parsed" +
+              (c.damaged ? "; it could not be used and was replaced" : "") +
+              (c.written ? "; stored anew" : ""));
+  }
   auto indexing = std::chrono::steady_clock::now();
   loaded.resolver = std::make_unique<Resolver>(loaded.kb, ctx.global.jobs);
   log::debug("indexed their names in " + log::elapsed_ms(indexing));

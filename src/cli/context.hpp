@@ -37,6 +37,8 @@ struct LoadWants {
   bool keep_anchors = true;     // every anchor, not only each note's summary
   bool config = false;          // read the root's .tkb.yaml (throws tkb::Error when invalid)
   bool compact_links = false;   // LoadOptions::compact_links (load() only)
+  bool cache = false;           // with compact_links: LoadOptions::cache, in the user's cache
+                                // folder (see README, "The cache")
 };
 
 // Find the root (-C, else the nearest ancestor with .tkb.yaml, else the current folder),

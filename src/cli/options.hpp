@@ -56,6 +56,7 @@ struct CheckOptions {
   bool strict = false;                // warnings fail the run too
   bool list_rules = false;            // print the rules and stop
   std::string durations;              // CSV of video_id,seconds
+  bool no_cache = false;              // --no-cache: parse every note, store nothing
 };
 
 struct TimestampsOptions {

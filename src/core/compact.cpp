@@ -153,4 +153,30 @@ void compact_links(Note& note, int self, const PathResolver* paths, TextInterner
   pack_pool(note);  // always: the note may come unpacked (ParseOptions::pack)
 }
 
+void settle_links(Note& note, int self, const PathResolver& paths) {
+  thread_local std::vector<PathResolver::Key> link_keys;
+  link_keys.clear();
+  for (const WikiLink& l : note.links) {
+    link_keys.push_back(paths.key(l.target()));
+    paths.prefetch(link_keys.back());
+  }
+  std::size_t kept = 0;
+  for (std::size_t k = 0; k < note.links.size(); ++k) {
+    const WikiLink& l = note.links[k];
+    const bool channel = static_cast<int>(k) == note.channel_link;
+    if (l.fragment().empty() && !channel) {
+      if (int to = paths.sole_match(link_keys[k]); to >= 0 && to != self) {
+        note.settled_links.push_back(to);
+        continue;
+      }
+    }
+    if (channel) note.channel_link = static_cast<int>(kept);
+    if (kept != k) note.links[kept] = l;
+    ++kept;
+  }
+  note.links.resize(kept);
+  note.links.shrink_to_fit();
+  note.settled_links.shrink_to_fit();
+}
+
 }  // namespace tkb

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -26,6 +27,7 @@ class DiskFileSystem : public FileSystem {
  public:
   explicit DiskFileSystem(fs::path root)
       : m_root(std::move(root)),
+        m_made(now_ns()),
         // Notes are opened relative to the root's descriptor: the kernel then looks up only
         // the folder and the file, not every component of the root's path, 100,000 times.
         m_root_fd(::open(m_root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {}
@@ -62,8 +64,27 @@ class DiskFileSystem : public FileSystem {
     return out;
   }
 
+  std::optional<FileStamp> stamp(const std::string& path) override {
+    struct stat st;
+    const int rc = m_root_fd >= 0 ? ::fstatat(m_root_fd, path.c_str(), &st, AT_SYMLINK_NOFOLLOW)
+                                  : ::lstat((m_root / fs::path(path)).c_str(), &st);
+    if (rc != 0) return std::nullopt;
+    return stamp_of(st);
+  }
+
+  bool read_stamped(const std::string& path, std::uint64_t max_bytes, std::string& out,
+                    std::string& error, std::optional<FileStamp>& stamp) override {
+    return read(path, max_bytes, out, error, &stamp);
+  }
+
   bool read_into(const std::string& path, std::uint64_t max_bytes, std::string& out,
                  std::string& error) override {
+    return read(path, max_bytes, out, error, nullptr);
+  }
+
+  bool read(const std::string& path, std::uint64_t max_bytes, std::string& out, std::string& error,
+            std::optional<FileStamp>* stamp) {
+    if (stamp) stamp->reset();
     // O_NONBLOCK: a FIFO put in a note's place after listing must not block the open.
     constexpr int kFlags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK;
     int fd = m_root_fd >= 0 ? ::openat(m_root_fd, path.c_str(), kFlags)
@@ -78,6 +99,7 @@ class DiskFileSystem : public FileSystem {
       ::close(fd);
       return false;
     }
+    if (stamp) *stamp = stamp_of(st);
     // Read what fstat announced and then to the end: a file may grow while it is read. The
     // buffer has room for one byte more than announced, so that a read coming back short
     // ends the file in one call (a regular file's read is short only at its end); a file
@@ -341,14 +363,132 @@ class DiskFileSystem : public FileSystem {
     }
   }
 
+  static std::int64_t ns_of(const struct timespec& t) {
+    return static_cast<std::int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec;
+  }
+  static std::int64_t now_ns() {
+    struct timespec t {};
+    ::clock_gettime(CLOCK_REALTIME, &t);
+    return ns_of(t);
+  }
+  // A file changed less than two seconds before this file system was made (or later) has no
+  // stamp: a change right after it was read could fall in the same tick of the file system's
+  // clock (up to two seconds on some file systems) and leave every time as it was.
+  std::optional<FileStamp> stamp_of(const struct stat& st) const {
+    if (!S_ISREG(st.st_mode)) return std::nullopt;
+    FileStamp s{static_cast<std::uint64_t>(st.st_size), ns_of(st.st_mtim), ns_of(st.st_ctim),
+                static_cast<std::uint64_t>(st.st_ino), static_cast<std::uint64_t>(st.st_dev)};
+    constexpr std::int64_t kTick = 2'000'000'000;
+    if (s.modified_ns > m_made - kTick || s.changed_ns > m_made - kTick) return std::nullopt;
+    return s;
+  }
+
   fs::path m_root;
-  int m_root_fd = -1;  // -1 when the root cannot be opened: full paths then
+  std::int64_t m_made = 0;  // when this file system was made, in ns since the epoch
+  int m_root_fd = -1;       // -1 when the root cannot be opened: full paths then
+};
+
+class DiskCacheStore : public CacheStore {
+ public:
+  explicit DiskCacheStore(std::string path)
+      : m_path(std::move(path)), m_fd(::open(m_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) {
+    struct stat st;
+    if (m_fd >= 0 && (::fstat(m_fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+      ::close(m_fd);
+      m_fd = -1;
+    }
+    if (m_fd >= 0) m_size = static_cast<std::uint64_t>(st.st_size);
+  }
+  ~DiskCacheStore() override {
+    abandon();
+    if (m_fd >= 0) ::close(m_fd);
+  }
+  DiskCacheStore(const DiskCacheStore&) = delete;
+  DiskCacheStore& operator=(const DiskCacheStore&) = delete;
+
+  std::uint64_t size() const override { return m_size; }
+
+  bool read_at(std::uint64_t offset, std::size_t size, std::string& out) const override {
+    out.resize(size);
+    std::size_t have = 0;
+    while (have < size) {
+      ssize_t n = ::pread(m_fd, out.data() + have, size - have, static_cast<off_t>(offset + have));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      have += static_cast<std::size_t>(n);
+    }
+    return true;
+  }
+
+  bool begin() override {
+    abandon();
+    const fs::path folder = fs::path(m_path).parent_path();
+    std::error_code ec;
+    if (!folder.empty()) fs::create_directories(folder, ec);
+    m_temp = m_path + ".tmp" + std::to_string(::getpid());
+    m_out = ::open(m_temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (m_out < 0) m_temp.clear();
+    return m_out >= 0;
+  }
+
+  bool append(std::string_view bytes) override {
+    if (m_out < 0) return false;
+    while (!bytes.empty()) {
+      ssize_t n = ::write(m_out, bytes.data(), bytes.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        abandon();
+        return false;
+      }
+      bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+  }
+
+  bool commit() override {
+    if (m_out < 0) return false;
+    const bool closed = ::close(m_out) == 0;
+    m_out = -1;
+    if (!closed || ::rename(m_temp.c_str(), m_path.c_str()) != 0) {
+      ::unlink(m_temp.c_str());
+      m_temp.clear();
+      return false;
+    }
+    m_temp.clear();
+    return true;
+  }
+
+  void abandon() override {
+    if (m_out >= 0) ::close(m_out);
+    m_out = -1;
+    if (!m_temp.empty()) ::unlink(m_temp.c_str());
+    m_temp.clear();
+  }
+
+  void remove() override { ::unlink(m_path.c_str()); }
+  std::string name() const override { return m_path; }
+
+ private:
+  std::string m_path, m_temp;
+  int m_fd = -1, m_out = -1;
+  std::uint64_t m_size = 0;
 };
 
 }  // namespace
 
 std::unique_ptr<FileSystem> make_disk_file_system(const std::string& root) {
   return std::make_unique<DiskFileSystem>(fs::path(root));
+}
+
+std::unique_ptr<CacheStore> make_disk_cache_store(const std::string& path) {
+  return std::make_unique<DiskCacheStore>(path);
+}
+
+std::string executable_identity() {
+  struct stat st;
+  if (::stat("/proc/self/exe", &st) != 0) return {};
+  return std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+         std::to_string(st.st_mtim.tv_nsec);
 }
 
 }  // namespace tkb

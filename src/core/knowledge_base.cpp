@@ -1,10 +1,12 @@
 #include "tkb/knowledge_base.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <optional>
 
 #include "tkb/compact.hpp"
+#include "tkb/note_cache.hpp"
 #include "tkb/parallel.hpp"
 
 namespace tkb {
@@ -50,11 +52,14 @@ struct Loaded {
   std::optional<Diagnostic> failure;
 };
 
-// `path` is moved into the note (the list of paths is not needed afterwards).
+// `path` is moved into the note (the list of paths is not needed afterwards). With `stamp`,
+// the file's stamp from right before it was read goes there.
 Loaded read_and_parse(FileSystem& fs, std::string& path, const LoadOptions& options,
-                      std::string& text, std::string& error) {
+                      std::string& text, std::string& error,
+                      std::optional<FileStamp>* stamp = nullptr) {
   Loaded out;
-  if (fs.read_into(path, options.max_note_bytes, text, error)) {
+  if (stamp ? fs.read_stamped(path, options.max_note_bytes, text, error, *stamp)
+            : fs.read_into(path, options.max_note_bytes, text, error)) {
     out.note = parse_note(text, std::move(path), options.parse);
   } else {
     out.failure =
@@ -68,6 +73,169 @@ std::string& thread_buffer() {
   thread_local std::string text;
   return text;
 }
+
+// Loading for check with LoadOptions::cache (see note_cache.hpp). Made before the notes are
+// read: it reads the stored index and stamps the files it names, which tells the notes to
+// reuse; then, on the loading threads, reuse() gives a note from the cache and keep() records
+// a freshly parsed one; finish() stores a new cache when anything changed: the fresh notes'
+// records, then the reused ones' copied from the old cache, then the index.
+class CacheRun {
+ public:
+  CacheRun(FileSystem& fs, const std::vector<std::string>& paths, const LoadOptions& options,
+           unsigned threads)
+      : m_store(*options.cache),
+        m_key(options.cache_key),
+        m_old(paths.size()),
+        m_reuse(paths.size(), 0),
+        m_workers(threads) {
+    std::vector<CacheEntry> index;
+    const bool found = read_cache_index(m_store, m_key, index);
+    m_damaged = !found && m_store.size() > 0;  // damaged, or another build's: replaced
+    std::size_t matched = 0;
+    for (std::size_t i = 0, e = 0; i < paths.size() && e < index.size();) {
+      if (paths[i] == index[e].path) {
+        const CacheEntry& c = index[e++];
+        m_old[i] = {c.stamp, c.offset, c.size, c.checksum};
+        m_reuse[i++] = 1;  // while its file's stamp is still this one (below)
+        ++matched;
+      } else if (paths[i] < index[e].path) {
+        ++i;
+      } else {
+        ++e;
+      }
+    }
+    m_dirty = m_damaged || matched < index.size();  // notes removed: their records go
+    std::vector<CacheEntry>().swap(index);          // freed before the notes are read
+    parallel_for(paths.size(), options.jobs, [&](std::size_t i) {
+      if (!m_reuse[i]) return;
+      std::optional<FileStamp> now = fs.stamp(paths[i]);
+      m_reuse[i] = now && *now == m_old[i].stamp && now->size <= options.max_note_bytes;
+    });
+  }
+
+  // Note i from the cache, its links settled by `paths`; false when it is not there to reuse
+  // (it is then to be parsed).
+  bool reuse(std::size_t i, const std::string& path, Note& note, TextInterner& interner,
+             const PathResolver* paths, unsigned worker) {
+    if (!m_reuse[i]) return false;
+    const Old& e = m_old[i];
+    std::string& bytes = m_workers[worker].record;
+    if (!m_store.read_at(e.offset, e.size, bytes) || cache_checksum(bytes) != e.checksum ||
+        !decode_note(bytes, note, interner, paths, static_cast<int>(i)) || note.path != path) {
+      m_reuse[i] = 0;
+      m_damaged = m_dirty = true;
+      return false;
+    }
+    ++m_reused;
+    return true;
+  }
+
+  // Note i as parsed (compacted, links not yet settled), from a file that had `stamp`.
+  void keep(std::size_t i, const Note& note, const std::optional<FileStamp>& stamp,
+            unsigned worker) {
+    ++m_parsed;
+    if (!stamp) return;  // it could not vouch for the contents: not stored
+    m_dirty = true;
+    Worker& w = m_workers[worker];
+    std::string& bytes = w.record;
+    bytes.clear();
+    encode_note(note, bytes);
+    w.entries.emplace_back(
+        i, CacheEntry{note.path, *stamp, w.pending.size(), static_cast<std::uint32_t>(bytes.size()),
+                      cache_checksum(bytes)});
+    w.pending += bytes;
+    if (w.pending.size() >= kFlushBytes) flush(w);
+  }
+
+  // Store the new cache (when anything changed), and say what was done. `notes` are the
+  // loaded notes, in the order of the listed paths.
+  CacheReport finish(const std::vector<Note>& notes) {
+    CacheReport report{m_reused.load(), m_parsed.load(), false, m_damaged.load()};
+    if (!m_dirty) return report;
+    for (Worker& w : m_workers) flush(w);
+    // The reused notes' records, copied from the old cache a run of neighbours at a time.
+    Worker& run = m_workers[0];
+    std::uint64_t run_from = 0, run_size = 0;
+    auto copy_run = [&] {
+      if (run_size == 0) return;
+      if (!m_store.read_at(run_from, static_cast<std::size_t>(run_size), run.pending)) {
+        m_failed = true;
+      }
+      flush(run);
+      run_size = 0;
+    };
+    for (std::size_t i = 0; i < m_reuse.size(); ++i) {
+      if (!m_reuse[i]) continue;
+      const Old& e = m_old[i];
+      if (run_size > 0 && (run_from + run_size != e.offset || run_size >= kFlushBytes)) copy_run();
+      if (run_size == 0) run_from = e.offset;
+      run.entries.emplace_back(i, CacheEntry{notes[i].path, e.stamp, run_size, e.size, e.checksum});
+      run_size += e.size;
+    }
+    copy_run();
+    // In path order, as the index must be (the notes are in path order).
+    std::sort(m_stored.begin(), m_stored.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<CacheEntry> entries;
+    entries.reserve(m_stored.size());
+    for (auto& [i, e] : m_stored) entries.push_back(std::move(e));
+    if (!m_begun && !m_failed) m_failed = !(m_begun = m_store.begin());  // no notes at all
+    if (m_failed || !m_store.append(encode_cache_index(m_key, entries, m_written)) ||
+        !m_store.commit()) {
+      m_store.abandon();
+      return report;
+    }
+    report.written = true;
+    return report;
+  }
+
+ private:
+  static constexpr std::size_t kFlushBytes = 1u << 20;
+  // Each thread gathers records before appending them to the new cache in one call.
+  struct Worker {
+    std::string record;                                       // the record being read or made
+    std::string pending;                                      // records not yet appended
+    std::vector<std::pair<std::size_t, CacheEntry>> entries;  // theirs, offsets in `pending`
+  };
+
+  // Append `w`'s records to the new cache, begun on the first call.
+  void flush(Worker& w) {
+    if (w.entries.empty()) return;
+    std::lock_guard lock(m_mutex);
+    if (!m_begun) {
+      m_begun = true;
+      m_failed = m_failed || !m_store.begin();
+    }
+    if (!m_failed && !m_store.append(w.pending)) m_failed = true;
+    for (auto& [i, e] : w.entries) {
+      e.offset += m_written;
+      m_stored.emplace_back(i, std::move(e));
+    }
+    m_written += w.pending.size();
+    w.pending.clear();
+    w.entries.clear();
+  }
+
+  CacheStore& m_store;
+  const std::string m_key;
+  // Per note: its entry in the stored index, when m_reuse says whether its file's stamp is
+  // still the entry's (and, once read, that its record decoded).
+  struct Old {
+    FileStamp stamp;
+    std::uint64_t offset = 0;
+    std::uint32_t size = 0;
+    std::uint64_t checksum = 0;
+  };
+  std::vector<Old> m_old;
+  std::vector<char> m_reuse;
+  std::vector<std::pair<std::size_t, CacheEntry>> m_stored;  // (note, entry) in the new cache
+  std::vector<Worker> m_workers;
+  std::mutex m_mutex;  // for appending
+  bool m_begun = false, m_failed = false;
+  std::uint64_t m_written = 0;  // bytes of records appended
+  std::atomic<std::size_t> m_reused{0}, m_parsed{0};
+  std::atomic<bool> m_damaged{false}, m_dirty{false};
+};
 
 }  // namespace
 
@@ -128,16 +296,33 @@ KnowledgeBase load_knowledge_base(FileSystem& fs, const LoadOptions& given) {
   std::mutex mutex;
   // Each thread shares the link text of the notes it parses; a text two threads meet is kept
   // twice, which costs less than a lock per link.
-  std::vector<TextInterner> interners(
-      options.compact_links ? thread_count(options.jobs, paths.size()) : 0);
-  // Read and parse note i from `path` (moved into the note); links are settled by the listed
-  // paths when `settle`.
+  const unsigned threads = thread_count(options.jobs, paths.size());
+  std::vector<TextInterner> interners(options.compact_links ? threads : 0);
+  std::optional<CacheRun> cache;
+  if (options.compact_links && options.cache) cache.emplace(fs, paths, options, threads);
+  // Read and parse note i from `path` (moved into the note), or take it from the cache; links
+  // are settled by the listed paths when `settle` (in the first round; see below).
   auto load_note = [&](std::size_t i, std::string& path, unsigned worker, bool settle) {
+    const int self = static_cast<int>(i);
+    if (cache && settle) {  // a note read again (below) is read from its file
+      Note note;
+      if (cache->reuse(i, path, note, interners[worker], &*by_path, worker)) {
+        kb.notes[i] = std::move(note);
+        std::string().swap(path);  // the note holds its own
+        return;
+      }
+    }
     std::string error;
-    Loaded loaded = read_and_parse(fs, path, options, thread_buffer(), error);
-    if (loaded.note && options.compact_links) {
-      compact_links(*loaded.note, static_cast<int>(i), settle ? &*by_path : nullptr,
-                    interners[worker]);
+    std::optional<FileStamp> stamp;
+    Loaded loaded =
+        read_and_parse(fs, path, options, thread_buffer(), error, cache ? &stamp : nullptr);
+    if (loaded.note && cache) {
+      // Kept in the cache before settling: a cached note does not depend on the other notes.
+      compact_links(*loaded.note, self, nullptr, interners[worker]);
+      if (settle) cache->keep(i, *loaded.note, stamp, worker);
+      if (settle) settle_links(*loaded.note, self, *by_path);
+    } else if (loaded.note && options.compact_links) {
+      compact_links(*loaded.note, self, settle ? &*by_path : nullptr, interners[worker]);
     }
     if (loaded.note) kb.notes[i] = std::move(*loaded.note);
     if (loaded.failure) {
@@ -169,6 +354,7 @@ KnowledgeBase load_knowledge_base(FileSystem& fs, const LoadOptions& given) {
         load_note(again[k], again_paths[k], worker, false);
       });
     }
+    if (cache) kb.cache = cache->finish(kb.notes);
     for (TextInterner& interner : interners) {
       for (auto& block : interner.take_blocks()) kb.shared_text.push_back(std::move(block));
     }

@@ -2,6 +2,8 @@
 // tests. The disk's writes are in disk_fs.cpp.
 #include "tkb/knowledge_base.hpp"
 
+#include <functional>
+
 namespace tkb {
 
 std::string FileSystem::write_atomic(const std::string& path, std::string_view,
@@ -15,6 +17,48 @@ std::string FileSystem::rename(const std::string& from, const std::string&) {
 
 std::string FileSystem::remove(const std::string& path, const std::string&) {
   return "cannot remove " + path + ": this file system is read-only";
+}
+
+std::optional<FileStamp> FileSystem::stamp(const std::string&) {
+  return std::nullopt;
+}
+
+bool FileSystem::read_stamped(const std::string& path, std::uint64_t max_bytes, std::string& out,
+                              std::string& error, std::optional<FileStamp>& stamp) {
+  stamp = this->stamp(path);
+  return read_into(path, max_bytes, out, error);
+}
+
+std::optional<FileStamp> MemoryFileSystem::stamp(const std::string& path) {
+  auto it = m_files.find(path);
+  if (it == m_files.end()) return std::nullopt;
+  return FileStamp{it->second.size(),
+                   static_cast<std::int64_t>(std::hash<std::string>{}(it->second)), 0, 0, 0};
+}
+
+bool MemoryCacheStore::read_at(std::uint64_t offset, std::size_t size, std::string& out) const {
+  if (offset > stored.size() || size > stored.size() - offset) return false;
+  out.assign(stored, static_cast<std::size_t>(offset), size);
+  return true;
+}
+
+bool MemoryCacheStore::begin() {
+  m_pending.emplace();
+  return true;
+}
+
+bool MemoryCacheStore::append(std::string_view bytes) {
+  if (!m_pending) return false;
+  m_pending->append(bytes);
+  return true;
+}
+
+bool MemoryCacheStore::commit() {
+  if (!m_pending) return false;
+  stored = std::move(*m_pending);
+  m_pending.reset();
+  ++commits;
+  return true;
 }
 
 bool FileSystem::exists(const std::string&) {

@@ -17,10 +17,12 @@
 
 #include "tkb/blocks.hpp"
 #include "tkb/check.hpp"
+#include "tkb/compact.hpp"
 #include "tkb/diagnostic.hpp"
 #include "tkb/export.hpp"
 #include "tkb/front_matter.hpp"
 #include "tkb/knowledge_base.hpp"
+#include "tkb/note_cache.hpp"
 #include "tkb/output.hpp"
 #include "tkb/parse.hpp"
 #include "tkb/report.hpp"
@@ -169,6 +171,35 @@ inline void note(std::string_view data) {
     TKB_FUZZ_ASSERT(again.size() == findings.size());
     for (std::size_t k = 0; k < again.size(); ++k) {
       TKB_FUZZ_ASSERT(format_diagnostic(again[k]) == format_diagnostic(findings[k]));
+    }
+    // And so does the cache, stored by one load and reused by the next; every note encodes
+    // to the bytes it was decoded from.
+    MemoryCacheStore store;
+    compact.cache = &store;
+    for (int run = 0; run < 2; ++run) {
+      KnowledgeBase cached = load_knowledge_base(fs, compact);
+      TKB_FUZZ_ASSERT(cached.cache.reused == (run == 0 ? 0 : cached.notes.size()));
+      Resolver cached_resolver(cached);
+      std::vector<Diagnostic> from_cache = run_checks(cached, cached_resolver);
+      TKB_FUZZ_ASSERT(from_cache.size() == findings.size());
+      for (std::size_t k = 0; k < from_cache.size(); ++k) {
+        TKB_FUZZ_ASSERT(format_diagnostic(from_cache[k]) == format_diagnostic(findings[k]));
+      }
+    }
+    for (bool full : {false, true}) {
+      ParseOptions po;
+      po.always_full_markdown = full;
+      Note n = parse_note(data, "chan/fuzz_note.md", po);
+      TextInterner interner;
+      if (!full) compact_links(n, 0, nullptr, interner);  // as the cache keeps it; else whole
+      std::string bytes, again_bytes;
+      encode_note(n, bytes);
+      Note decoded;
+      TKB_FUZZ_ASSERT(decode_note(bytes, decoded, interner));
+      encode_note(decoded, again_bytes);
+      TKB_FUZZ_ASSERT(again_bytes == bytes);
+      TKB_FUZZ_ASSERT(
+          !decode_note(std::string_view(bytes).substr(0, bytes.size() - 1), decoded, interner));
     }
   }
   // The timestamps table's fast rows are the writers' bytes.

@@ -48,6 +48,17 @@ std::vector<Diagnostic> check(std::map<std::string, std::string> files,
     INFO("compact links, jobs " << jobs);
     REQUIRE(formatted(run_checks(compact, compact_resolver)) == formatted(findings));
   }
+  // And through the cache `check` keeps: stored by the first load, reused by the second.
+  MemoryCacheStore store;
+  o.cache = &store;
+  for (int run = 0; run < 2; ++run) {
+    KnowledgeBase cached = load_knowledge_base(fs, o);
+    INFO("cache, run " << run);
+    REQUIRE(cached.cache.reused == (run == 0 ? 0 : cached.notes.size()));
+    REQUIRE(store.commits == 1);  // the second load found nothing new to store
+    Resolver cached_resolver(cached);
+    REQUIRE(formatted(run_checks(cached, cached_resolver)) == formatted(findings));
+  }
   return findings;
 }
 

@@ -131,4 +131,23 @@ TEST_CASE("on the real corpus, the compact model check loads gives the same find
       REQUIRE(tkb::format_diagnostic(found[k]) == tkb::format_diagnostic(expected[k]));
     }
   }
+  // Through the cache: the corpus's files are old enough to be stamped, so the second load
+  // takes every note from the cache the first stored, and the findings stay the same.
+  tkb::MemoryCacheStore store;
+  for (int run = 0; run < 2; ++run) {
+    tkb::LoadOptions o;
+    o.compact_links = true;
+    o.cache = &store;
+    o.cache_key = "corpus";
+    tkb::KnowledgeBase kb = tkb::load_knowledge_base(*fs, o);
+    INFO("cache, run " << run);
+    CHECK(kb.cache.reused == (run == 0 ? 0 : kb.notes.size()));
+    CHECK(store.commits == 1);
+    tkb::Resolver resolver(kb);
+    const std::vector<tkb::Diagnostic> found = tkb::run_checks(kb, resolver);
+    REQUIRE(found.size() == expected.size());
+    for (std::size_t k = 0; k < found.size(); ++k) {
+      REQUIRE(tkb::format_diagnostic(found[k]) == tkb::format_diagnostic(expected[k]));
+    }
+  }
 }

@@ -33,6 +33,19 @@ std::vector<tkb::Diagnostic> check(std::map<std::string, std::string> files,
   for (std::size_t k = 0; k < all.size(); ++k) {
     REQUIRE(tkb::format_diagnostic(again[k]) == tkb::format_diagnostic(all[k]));
   }
+  // And through the cache `check` keeps: stored by the first load, reused by the second.
+  tkb::MemoryCacheStore store;
+  options.cache = &store;
+  for (int run = 0; run < 2; ++run) {
+    tkb::KnowledgeBase cached = tkb::load_knowledge_base(fs, options);
+    REQUIRE(cached.cache.reused == (run == 0 ? 0 : cached.notes.size()));
+    tkb::Resolver cached_resolver(cached);
+    std::vector<tkb::Diagnostic> from_cache = tkb::run_checks(cached, cached_resolver, config);
+    REQUIRE(from_cache.size() == all.size());
+    for (std::size_t k = 0; k < all.size(); ++k) {
+      REQUIRE(tkb::format_diagnostic(from_cache[k]) == tkb::format_diagnostic(all[k]));
+    }
+  }
   std::vector<tkb::Diagnostic> out;
   for (auto& d : all) {
     if (d.path != "chan/chan.md") out.push_back(std::move(d));  // the harness's own page
