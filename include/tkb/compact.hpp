@@ -68,4 +68,8 @@ void compact_links(Note& note, int self, const PathResolver* paths, TextInterner
 // into `settled_links`, exactly as compact_links(note, self, &paths, ...) would have.
 void settle_links(Note& note, int self, const PathResolver& paths);
 
+// Store the text of `note`'s compact links in `interner` and point them there: for a note
+// whose compact links point somewhere short-lived (a scratch interner, a cache record).
+void share_compact_links(Note& note, TextInterner& interner);
+
 }  // namespace tkb

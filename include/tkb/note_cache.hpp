@@ -10,6 +10,7 @@
 // place it reads: a damaged cache is ignored, never believed.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,8 +48,21 @@ struct CacheEntry {
 bool read_cache_index(const CacheStore& store, std::string_view key,
                       std::vector<CacheEntry>& entries);
 
-// The index and footer that end a cache whose records take the first `records_size` bytes.
-// `entries` must be sorted by path, each inside the records.
+// The index and footer that end a cache whose records take the first `records_size` bytes,
+// given to `append` a megabyte at a time (false from it stops the writing and is returned):
+// `count` entries, entry(k) giving the k-th (sorted by path, each inside the records; its
+// path may be a view into a note).
+struct CacheEntryView {
+  std::string_view path;
+  FileStamp stamp;
+  std::uint64_t offset = 0;
+  std::uint32_t size = 0;
+  std::uint64_t checksum = 0;
+};
+bool write_cache_index(const std::function<bool(std::string_view)>& append, std::string_view key,
+                       std::size_t count, const std::function<CacheEntryView(std::size_t)>& entry,
+                       std::uint64_t records_size);
+// The same for entries at hand.
 std::string encode_cache_index(std::string_view key, const std::vector<CacheEntry>& entries,
                                std::uint64_t records_size);
 

@@ -179,4 +179,21 @@ void settle_links(Note& note, int self, const PathResolver& paths) {
   note.settled_links.shrink_to_fit();
 }
 
+void share_compact_links(Note& note, TextInterner& interner) {
+  for (auto* list : {&note.links, &note.code_links}) {
+    for (WikiLink& l : *list) {
+      if (!l.compact) continue;
+      const std::string_view stored = interner.intern(l.raw);
+      const auto place = [&](std::string_view part) {
+        if (part.empty()) return part;
+        return stored.substr(static_cast<std::size_t>(part.data() - l.raw.data()), part.size());
+      };
+      const std::string_view target = place(l.target()), fragment = place(l.fragment()),
+                             alias = place(l.alias());
+      l.raw = stored;
+      l.set_parts(target, fragment, alias);
+    }
+  }
+}
+
 }  // namespace tkb

@@ -140,9 +140,8 @@ class CacheRun {
     std::string& bytes = w.record;
     bytes.clear();
     encode_note(note, bytes);
-    w.entries.emplace_back(
-        i, CacheEntry{note.path, *stamp, w.pending.size(), static_cast<std::uint32_t>(bytes.size()),
-                      cache_checksum(bytes)});
+    w.entries.push_back({i, *stamp, w.pending.size(), static_cast<std::uint32_t>(bytes.size()),
+                         cache_checksum(bytes)});
     w.pending += bytes;
     if (w.pending.size() >= kFlushBytes) flush(w);
   }
@@ -169,18 +168,23 @@ class CacheRun {
       const Old& e = m_old[i];
       if (run_size > 0 && (run_from + run_size != e.offset || run_size >= kFlushBytes)) copy_run();
       if (run_size == 0) run_from = e.offset;
-      run.entries.emplace_back(i, CacheEntry{notes[i].path, e.stamp, run_size, e.size, e.checksum});
+      run.entries.push_back({i, e.stamp, run_size, e.size, e.checksum});
       run_size += e.size;
     }
     copy_run();
     // In path order, as the index must be (the notes are in path order).
     std::sort(m_stored.begin(), m_stored.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
-    std::vector<CacheEntry> entries;
-    entries.reserve(m_stored.size());
-    for (auto& [i, e] : m_stored) entries.push_back(std::move(e));
+              [](const Stored& a, const Stored& b) { return a.note < b.note; });
     if (!m_begun && !m_failed) m_failed = !(m_begun = m_store.begin());  // no notes at all
-    if (m_failed || !m_store.append(encode_cache_index(m_key, entries, m_written)) ||
+    if (m_failed ||
+        !write_cache_index([&](std::string_view piece) { return m_store.append(piece); }, m_key,
+                           m_stored.size(),
+                           [&](std::size_t k) {
+                             const Stored& e = m_stored[k];
+                             return CacheEntryView{notes[e.note].path, e.stamp, e.offset, e.size,
+                                                   e.checksum};
+                           },
+                           m_written) ||
         !m_store.commit()) {
       m_store.abandon();
       return report;
@@ -191,11 +195,19 @@ class CacheRun {
 
  private:
   static constexpr std::size_t kFlushBytes = 1u << 20;
+  // An entry of the new cache; the path is the note's.
+  struct Stored {
+    std::size_t note;
+    FileStamp stamp;
+    std::uint64_t offset;
+    std::uint32_t size;
+    std::uint64_t checksum;
+  };
   // Each thread gathers records before appending them to the new cache in one call.
   struct Worker {
     std::string record;                                       // the record being read or made
     std::string pending;                                      // records not yet appended
-    std::vector<std::pair<std::size_t, CacheEntry>> entries;  // theirs, offsets in `pending`
+    std::vector<Stored> entries;  // theirs, offsets in `pending`
   };
 
   // Append `w`'s records to the new cache, begun on the first call.
@@ -207,9 +219,9 @@ class CacheRun {
       m_failed = m_failed || !m_store.begin();
     }
     if (!m_failed && !m_store.append(w.pending)) m_failed = true;
-    for (auto& [i, e] : w.entries) {
+    for (Stored& e : w.entries) {
       e.offset += m_written;
-      m_stored.emplace_back(i, std::move(e));
+      m_stored.push_back(e);
     }
     m_written += w.pending.size();
     w.pending.clear();
@@ -228,7 +240,7 @@ class CacheRun {
   };
   std::vector<Old> m_old;
   std::vector<char> m_reuse;
-  std::vector<std::pair<std::size_t, CacheEntry>> m_stored;  // (note, entry) in the new cache
+  std::vector<Stored> m_stored;  // the new cache's entries
   std::vector<Worker> m_workers;
   std::mutex m_mutex;  // for appending
   bool m_begun = false, m_failed = false;
@@ -318,9 +330,15 @@ KnowledgeBase load_knowledge_base(FileSystem& fs, const LoadOptions& given) {
         read_and_parse(fs, path, options, thread_buffer(), error, cache ? &stamp : nullptr);
     if (loaded.note && cache) {
       // Kept in the cache before settling: a cached note does not depend on the other notes.
-      compact_links(*loaded.note, self, nullptr, interners[worker]);
+      // Its links' text goes to a scratch interner first, and only the links that stay
+      // unsettled are then shared: as much text is kept as without the cache. The scratch
+      // texts are dropped now and then, a few hundred kilobytes at a time.
+      thread_local TextInterner scratch;
+      if (scratch.size() > 20000) (void)scratch.take_blocks();
+      compact_links(*loaded.note, self, nullptr, scratch);
       if (settle) cache->keep(i, *loaded.note, stamp, worker);
       if (settle) settle_links(*loaded.note, self, *by_path);
+      share_compact_links(*loaded.note, interners[worker]);
     } else if (loaded.note && options.compact_links) {
       compact_links(*loaded.note, self, settle ? &*by_path : nullptr, interners[worker]);
     }

@@ -193,23 +193,6 @@ void read_links(Reader& r, std::vector<WikiLink>& links) {
   }
 }
 
-// A compact link's text is shared, kept where the interner keeps it (another's is copied into
-// the note's pool by pack_pool).
-void share_links(std::vector<WikiLink>& links, TextInterner& interner) {
-  for (WikiLink& l : links) {
-    if (!l.compact) continue;
-    const std::string_view stored = interner.intern(l.raw);
-    const auto place = [&](std::string_view part) {
-      if (part.empty()) return part;
-      return stored.substr(static_cast<std::size_t>(part.data() - l.raw.data()), part.size());
-    };
-    const std::string_view target = place(l.target()), fragment = place(l.fragment()),
-                           alias = place(l.alias());
-    l.raw = stored;
-    l.set_parts(target, fragment, alias);
-  }
-}
-
 void write_texts(Writer& w, const std::vector<std::string>& texts) {
   w.number(texts.size());
   for (const std::string& t : texts) w.text(t);
@@ -357,9 +340,8 @@ bool decode_note(std::string_view bytes, Note& n, TextInterner& interner, const 
   }
   // Settled first: only the links left are shared. The views point into `bytes` until here.
   if (paths) settle_links(n, self, *paths);
-  share_links(n.links, interner);
-  share_links(n.code_links, interner);
-  pack_pool(n);
+  share_compact_links(n, interner);
+  pack_pool(n);  // the other views: into the note's own pool
   return true;
 }
 
@@ -367,26 +349,69 @@ std::uint64_t cache_checksum(std::string_view bytes) {
   return std::hash<std::string_view>{}(bytes);
 }
 
-std::string encode_cache_index(std::string_view key, const std::vector<CacheEntry>& entries,
-                               std::uint64_t records_size) {
-  std::string index;
-  Writer w(index);
+namespace {
+
+// The index's checksum, FNV-1a over its bytes: unlike a record's, it is made as the index is
+// written out, a piece at a time.
+std::uint64_t index_checksum(std::uint64_t h, std::string_view bytes) {
+  for (char c : bytes) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+constexpr std::uint64_t kIndexChecksumStart = 0xcbf29ce484222325ull;
+
+}  // namespace
+
+bool write_cache_index(const std::function<bool(std::string_view)>& append, std::string_view key,
+                       std::size_t count, const std::function<CacheEntryView(std::size_t)>& entry,
+                       std::uint64_t records_size) {
+  constexpr std::size_t kPiece = 1u << 20;
+  std::string out;
+  std::uint64_t checksum = kIndexChecksumStart, index_size = 0;
+  auto put = [&] {
+    checksum = index_checksum(checksum, out);
+    index_size += out.size();
+    const bool ok = append(out);
+    out.clear();
+    return ok;
+  };
+  Writer w(out);
   w.text(key);
-  w.number(entries.size());
-  for (const CacheEntry& e : entries) {
+  w.number(count);
+  for (std::size_t k = 0; k < count; ++k) {
+    const CacheEntryView e = entry(k);
     w.text(e.path);
     w.stamp(e.stamp);
     w.number(e.offset);
     w.number(e.size);
     w.fixed(e.checksum);
+    if (out.size() >= kPiece && !put()) return false;
   }
-  std::string footer;
-  Writer f(footer);
-  f.fixed(records_size);
-  f.fixed(index.size());
-  f.fixed(cache_checksum(index));
-  footer.append(kMagic);
-  return index + footer;
+  if (!put()) return false;
+  w.fixed(records_size);
+  w.fixed(index_size);
+  w.fixed(checksum);
+  out.append(kMagic);
+  return append(out);
+}
+
+std::string encode_cache_index(std::string_view key, const std::vector<CacheEntry>& entries,
+                               std::uint64_t records_size) {
+  std::string out;
+  write_cache_index(
+      [&](std::string_view piece) {
+        out.append(piece);
+        return true;
+      },
+      key, entries.size(),
+      [&](std::size_t k) {
+        const CacheEntry& e = entries[k];
+        return CacheEntryView{e.path, e.stamp, e.offset, e.size, e.checksum};
+      },
+      records_size);
+  return out;
 }
 
 bool read_cache_index(const CacheStore& store, std::string_view key,
@@ -402,7 +427,7 @@ bool read_cache_index(const CacheStore& store, std::string_view key,
   const std::uint64_t records = f.fixed(), index_size = f.fixed(), checksum = f.fixed();
   if (records > size - kFooterSize || index_size != size - kFooterSize - records ||
       !store.read_at(records, static_cast<std::size_t>(index_size), index) ||
-      index.size() != index_size || cache_checksum(index) != checksum) {
+      index.size() != index_size || index_checksum(kIndexChecksumStart, index) != checksum) {
     return false;
   }
   Reader r(index);
