@@ -85,6 +85,7 @@ printf 'a file' >"$tmp/blocker"
 TKB_CACHE_DIR=$tmp/blocker/cache run unwritable
 cmp -s "$tmp/unwritable" "$tmp/off" || fail "an unwritable cache folder changed the findings"
 cmp -s "$tmp/unwritable.rc" "$tmp/off.rc" || fail "an unwritable cache folder changed the exit code"
+log_has unwritable "; a new one could not be stored"
 
 if [ "$failures" -gt 0 ]; then
   echo "$failures failure(s)"

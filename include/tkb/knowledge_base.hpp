@@ -164,6 +164,7 @@ struct CacheReport {
   std::size_t reused = 0;  // notes taken from the cache
   std::size_t parsed = 0;  // notes read and parsed
   bool written = false;    // a new cache was stored
+  bool unwritten = false;  // one was to be stored, and could not be (the reason is not kept)
   bool damaged = false;    // the stored cache could not be used (it was removed or replaced)
 };
 

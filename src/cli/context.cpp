@@ -142,7 +142,8 @@ Loaded load(const Context& ctx, LoadWants wants) {
     log::info("cache " + cache->name() + ": " + std::to_string(c.reused) + " notes reused, " +
               std::to_string(c.parsed) + " parsed" +
               (c.damaged ? "; it could not be used and was replaced" : "") +
-              (c.written ? "; stored anew" : ""));
+              (c.written ? "; stored anew" : "") +
+              (c.unwritten ? "; a new one could not be stored" : ""));
   }
   auto indexing = std::chrono::steady_clock::now();
   loaded.resolver = std::make_unique<Resolver>(loaded.kb, ctx.global.jobs);

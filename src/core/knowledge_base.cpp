@@ -149,7 +149,7 @@ class CacheRun {
   // Store the new cache (when anything changed), and say what was done. `notes` are the
   // loaded notes, in the order of the listed paths.
   CacheReport finish(const std::vector<Note>& notes) {
-    CacheReport report{m_reused.load(), m_parsed.load(), false, m_damaged.load()};
+    CacheReport report{m_reused.load(), m_parsed.load(), false, false, m_damaged.load()};
     if (!m_dirty) return report;
     for (Worker& w : m_workers) flush(w);
     // The reused notes' records, copied from the old cache a run of neighbours at a time.
@@ -187,6 +187,7 @@ class CacheRun {
                            m_written) ||
         !m_store.commit()) {
       m_store.abandon();
+      report.unwritten = true;
       return report;
     }
     report.written = true;

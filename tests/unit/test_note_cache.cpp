@@ -358,3 +358,24 @@ TEST_CASE(
   CHECK_FALSE(fs::exists(file));
   fs::remove_all(dir);
 }
+
+namespace {
+
+// A cache that can be read but never written: a full disk, a read-only cache folder.
+class UnwritableStore : public MemoryCacheStore {
+ public:
+  bool begin() override { return false; }
+};
+
+}  // namespace
+
+TEST_CASE("cache: a cache that cannot be written changes nothing but the report", "[cache]") {
+  MemoryFileSystem fs(sample());
+  UnwritableStore store;
+  KnowledgeBase kb = cached(fs, store);
+  CHECK(kb.cache.parsed == 4);
+  CHECK_FALSE(kb.cache.written);
+  CHECK(kb.cache.unwritten);
+  CHECK(store.stored.empty());
+  CHECK(findings(kb) == uncached(fs));
+}
