@@ -71,10 +71,12 @@ void report_note_problems(const Context& ctx, const Note& n) {
   }
 }
 
-// The file check's cache of the knowledge base at `root` goes into: $TKB_CACHE_DIR (empty:
-// no cache), else $XDG_CACHE_HOME/tkb, else ~/.cache/tkb; named after the root's absolute
-// path. "" when there is nowhere to put it.
-std::string cache_file(const std::string& root, std::string& absolute_root) {
+// The file check's cache of the knowledge base at `root`, as parsed with `settings`, goes
+// into: $TKB_CACHE_DIR (empty: no cache), else $XDG_CACHE_HOME/tkb, else ~/.cache/tkb; named
+// after the root's absolute path and the settings (a run with --durations keeps every anchor,
+// and has its own). "" when there is nowhere to put it.
+std::string cache_file(const std::string& root, const std::string& settings,
+                       std::string& absolute_root) {
   fs::path folder;
   if (const char* dir = std::getenv("TKB_CACHE_DIR")) {
     if (!*dir) return {};
@@ -92,7 +94,7 @@ std::string cache_file(const std::string& root, std::string& absolute_root) {
   absolute_root = abs.string();
   static const char* const kHex = "0123456789abcdef";
   std::string name = "check-";
-  const std::uint64_t h = std::hash<std::string>{}(absolute_root);
+  const std::uint64_t h = std::hash<std::string>{}(absolute_root + "\n" + settings);
   for (int shift = 60; shift >= 0; shift -= 4) name += kHex[(h >> shift) & 0xF];
   return (folder / (name + ".cache")).string();
 }
@@ -122,17 +124,18 @@ Loaded load(const Context& ctx, LoadWants wants) {
   options.compact_links = wants.compact_links;
   std::unique_ptr<CacheStore> cache;
   if (wants.compact_links && wants.cache) {
+    const std::string settings = std::string(options.parse.anchor_text ? "text" : "-") +
+                                 (options.parse.keep_anchors ? " anchors" : " -") +
+                                 (options.parse.always_full_markdown ? " full" : " -");
     std::string absolute_root;
-    const std::string file = cache_file(loaded.root, absolute_root);
+    const std::string file = cache_file(loaded.root, settings, absolute_root);
     const std::string build = executable_identity();
     if (!file.empty() && !build.empty()) {
       cache = make_disk_cache_store(file);
       options.cache = cache.get();
       // Everything the cached notes depend on besides their files.
-      options.cache_key = std::string("tkb ") + kVersion + "\n" + build + "\n" + absolute_root +
-                          "\n" + (options.parse.anchor_text ? "text" : "-") +
-                          (options.parse.keep_anchors ? " anchors" : " -") +
-                          (options.parse.always_full_markdown ? " full" : " -");
+      options.cache_key =
+          std::string("tkb ") + kVersion + "\n" + build + "\n" + absolute_root + "\n" + settings;
     }
   }
   loaded.kb = load_knowledge_base(*fs, options);

@@ -176,15 +176,12 @@ class CacheRun {
     std::sort(m_stored.begin(), m_stored.end(),
               [](const Stored& a, const Stored& b) { return a.note < b.note; });
     if (!m_begun && !m_failed) m_failed = !(m_begun = m_store.begin());  // no notes at all
-    if (m_failed ||
-        !write_cache_index([&](std::string_view piece) { return m_store.append(piece); }, m_key,
-                           m_stored.size(),
-                           [&](std::size_t k) {
-                             const Stored& e = m_stored[k];
-                             return CacheEntryView{notes[e.note].path, e.stamp, e.offset, e.size,
-                                                   e.checksum};
-                           },
-                           m_written) ||
+    auto append = [&](std::string_view piece) { return m_store.append(piece); };
+    auto entry = [&](std::size_t k) {
+      const Stored& e = m_stored[k];
+      return CacheEntryView{notes[e.note].path, e.stamp, e.offset, e.size, e.checksum};
+    };
+    if (m_failed || !write_cache_index(append, m_key, m_stored.size(), entry, m_written) ||
         !m_store.commit()) {
       m_store.abandon();
       report.unwritten = true;
@@ -206,8 +203,8 @@ class CacheRun {
   };
   // Each thread gathers records before appending them to the new cache in one call.
   struct Worker {
-    std::string record;                                       // the record being read or made
-    std::string pending;                                      // records not yet appended
+    std::string record;           // the record being read or made
+    std::string pending;          // records not yet appended
     std::vector<Stored> entries;  // theirs, offsets in `pending`
   };
 
