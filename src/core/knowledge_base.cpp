@@ -334,8 +334,10 @@ KnowledgeBase load_knowledge_base(FileSystem& fs, const LoadOptions& given) {
       thread_local TextInterner scratch;
       if (scratch.size() > 20000) (void)scratch.take_blocks();
       compact_links(*loaded.note, self, nullptr, scratch);
-      if (settle) cache->keep(i, *loaded.note, stamp, worker);
-      if (settle) settle_links(*loaded.note, self, *by_path);
+      if (settle) {
+        cache->keep(i, *loaded.note, stamp, worker);
+        settle_links(*loaded.note, self, *by_path);
+      }
       share_compact_links(*loaded.note, interners[worker]);
     } else if (loaded.note && options.compact_links) {
       compact_links(*loaded.note, self, settle ? &*by_path : nullptr, interners[worker]);

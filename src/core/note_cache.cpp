@@ -174,7 +174,7 @@ void write_links(Writer& w, const std::vector<WikiLink>& links) {
   }
 }
 
-// The links' views point into the input: see share_links.
+// The links' views point into the input until decode_note shares or packs them.
 void read_links(Reader& r, std::vector<WikiLink>& links) {
   links.resize(r.count());
   for (WikiLink& l : links) {
