@@ -57,6 +57,20 @@ std::unique_ptr<RecordWriter> make_json_writer(std::ostream& out, std::vector<st
 // repeated cells can then be escaped once.
 void append_delimited_cell(std::string& out, std::string_view cell, bool csv, bool neutralize);
 
+// Whether append_delimited_cell appends `cell` unchanged (nearly every cell: no separator,
+// quote, line break or backslash, and no formula to guard).
+bool delimited_cell_is_plain(std::string_view cell, bool csv, bool neutralize);
+
+// The same cell written at `out`, which has room for delimited_cell_bound(cell.size())
+// bytes; returns the end of what was written. For rows assembled in room made beforehand.
+char* write_delimited_cell(char* out, std::string_view cell, bool csv, bool neutralize);
+
+// The most bytes a cell of `size` bytes can take escaped: every byte doubled, two quotes
+// and a formula guard.
+constexpr std::size_t delimited_cell_bound(std::size_t size) {
+  return 2 * size + 3;
+}
+
 // Escape helpers used by the writers (exposed for tests).
 std::string csv_escape(std::string_view cell, bool neutralize);
 std::string tsv_escape(std::string_view cell, bool neutralize);

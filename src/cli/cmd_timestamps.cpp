@@ -51,10 +51,8 @@ int run_timestamps(Context& ctx, const TimestampsOptions& o) {
           ctx, {.anchor_text = true},
           [&](const Note& n) {
             std::string text;
-            if (videos.wants(n)) {
-              text.reserve(n.anchors.size() * 320);  // about a row's length
-              append_timestamp_rows(text, n, o.format, rows);
-            }
+            // Sized by the rows themselves, at once.
+            if (videos.wants(n)) append_timestamp_rows(text, n, o.format, rows);
             return text;
           },
           [&](const Note& n, std::string& text) {

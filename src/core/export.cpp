@@ -1,5 +1,10 @@
 #include "tkb/export.hpp"
 
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+
 #include "tkb/text.hpp"
 #include "tkb/timestamp.hpp"
 
@@ -40,6 +45,35 @@ void write_timestamp_rows(const Note& n, RecordWriter& w) {
   }
 }
 
+namespace {
+
+// Writers into room made beforehand (see append_timestamp_rows): each returns the new end.
+char* put(char* p, std::string_view s) {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+
+char* put_number(char* p, std::int64_t v) {
+  return std::to_chars(p, p + 20, v).ptr;  // 20: the digits and sign of any int64
+}
+
+// As append_hms: HH:MM:SS, hours in two digits at least, a negative time as 0.
+char* put_hms(char* p, std::int64_t seconds) {
+  if (seconds < 0) seconds = 0;
+  if (seconds < 36000) *p++ = '0';
+  p = put_number(p, seconds / 3600);
+  auto two = [&](std::int64_t v) {
+    *p++ = ':';
+    *p++ = static_cast<char>('0' + v / 10);
+    *p++ = static_cast<char>('0' + v % 10);
+  };
+  two(seconds / 60 % 60);
+  two(seconds % 60);
+  return p;
+}
+
+}  // namespace
+
 void append_timestamp_rows(std::string& out, const Note& n, Format format,
                            const OutputOptions& options) {
   if (n.anchors.empty()) return;
@@ -50,47 +84,91 @@ void append_timestamp_rows(std::string& out, const Note& n, Format format,
   auto cell = [&](std::string& to, std::string_view text) {
     append_delimited_cell(to, text, csv, guard);
   };
-  // The cells every row of the note repeats, escaped once. The video id is escaped inside
-  // the URL too, as a whole cell with it.
-  std::string video_id, path_title, url;
-  cell(video_id, n.video_id);
-  // The URL needs escaping only for what the id holds (it starts with 'h', never a formula).
-  std::string unguarded;
-  append_delimited_cell(unguarded, n.video_id, csv, false);
-  const bool url_plain = unguarded == n.video_id;
-  cell(path_title, n.path);
-  path_title += sep;
-  cell(path_title, n.title);
+  // The cells every row of the note repeats, escaped once, with the separators around them:
+  // `lead` is the video id and its separator; `mid`, the path and title between theirs. The
+  // URL's start is copied as it is when the id needs no escaping (the URL starts with 'h',
+  // never a formula); otherwise each URL is escaped whole.
+  std::string lead, mid, url_head = "https://www.youtube.com/watch?v=", url;
+  cell(lead, n.video_id);
+  lead += sep;
+  url_head += n.video_id;
+  const bool url_plain = delimited_cell_is_plain(n.video_id, csv, false);
+  mid += sep;
+  cell(mid, n.path);
+  mid += sep;
+  cell(mid, n.title);
+  mid += sep;
   std::vector<std::string> headings(n.headings.size());
   std::vector<char> heading_done(n.headings.size(), 0);
-  for (const TimestampAnchor& a : n.anchors) {
-    out += video_id;
-    out += sep;
-    if (a.seconds) append_number(out, *a.seconds);
-    out += sep;
-    if (a.seconds) append_hms(out, *a.seconds);  // digits and ':': never escaped
-    out += sep;
-    if (url_plain) {
-      append_youtube_url(out, n.video_id, a.seconds);
-    } else {
-      url.clear();
-      append_youtube_url(url, n.video_id, a.seconds);
-      cell(out, url);
+  // Room for every row, made once and counted exactly (the zeroes resize writes first cost
+  // as much as the rows): the rows are then written with plain copies, not an append (and
+  // its capacity check) per piece. A cell that needs escaping, which few do, gets room for
+  // its longest escaped form.
+  auto number_length = [](std::int64_t v) {
+    std::size_t len = v < 0 ? 2 : 1;
+    for (auto u = v < 0 ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
+         u >= 10; u /= 10) {
+      ++len;
     }
-    out += sep;
-    out += path_title;
-    out += sep;
+    return len;
+  };
+  const std::size_t fixed =
+      lead.size() + mid.size() + end.size() + 4 +  // 4 separators more
+      (url_plain ? url_head.size() : delimited_cell_bound(url_head.size() + 24));
+  std::vector<char> text_plain(n.anchors.size());
+  std::size_t room = 0;
+  for (std::size_t k = 0; k < n.anchors.size(); ++k) {
+    const TimestampAnchor& a = n.anchors[k];
+    room += fixed + number_length(a.pos.line);
+    if (a.seconds) {
+      const std::size_t digits = number_length(*a.seconds);
+      room +=
+          digits +
+          std::max<std::size_t>(2, number_length(std::max<std::int64_t>(0, *a.seconds) / 3600)) + 6;
+      if (url_plain) room += 3 + digits + 1;  // "&t=" seconds "s"
+    }
+    text_plain[k] = delimited_cell_is_plain(a.text, csv, guard);
+    room += text_plain[k] ? a.text.size() : delimited_cell_bound(a.text.size());
     if (a.heading >= 0) {
       const auto h = static_cast<std::size_t>(a.heading);
       if (!heading_done[h]) cell(headings[h], n.headings[h].text), heading_done[h] = 1;
-      out += headings[h];
+      room += headings[h].size();
     }
-    out += sep;
-    append_number(out, static_cast<std::int64_t>(a.pos.line));
-    out += sep;
-    cell(out, a.text);
-    out += end;
   }
+  const std::size_t start = out.size();
+  out.resize(start + room);
+  char* const begin = out.data() + start;
+  char* p = begin;
+  for (std::size_t k = 0; k < n.anchors.size(); ++k) {
+    const TimestampAnchor& a = n.anchors[k];
+    p = put(p, lead);
+    if (a.seconds) p = put_number(p, *a.seconds);
+    *p++ = sep;
+    if (a.seconds) p = put_hms(p, *a.seconds);  // digits and ':': never escaped
+    *p++ = sep;
+    if (url_plain) {
+      p = put(p, url_head);
+      if (a.seconds) {
+        p = put(p, "&t=");
+        p = put_number(p, *a.seconds);
+        *p++ = 's';
+      }
+    } else {
+      url.clear();
+      append_youtube_url(url, n.video_id, a.seconds);
+      p = write_delimited_cell(p, url, csv, false);
+    }
+    p = put(p, mid);
+    if (a.heading >= 0) p = put(p, headings[static_cast<std::size_t>(a.heading)]);
+    *p++ = sep;
+    p = put_number(p, static_cast<std::int64_t>(a.pos.line));
+    *p++ = sep;
+    p = text_plain[k] ? put(p, a.text) : write_delimited_cell(p, a.text, csv, guard);
+    p = put(p, end);
+  }
+  // Past the room counted is past the buffer: stop rather than go on with memory overwritten.
+  if (p > begin + room) std::abort();
+  out.resize(start + static_cast<std::size_t>(p - begin));
 }
 
 }  // namespace tkb

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -65,11 +66,18 @@ bool has_special(std::string_view cell, bool csv) {
 
 }  // namespace
 
+bool delimited_cell_is_plain(std::string_view cell, bool csv, bool neutralize) {
+  return !(neutralize && formula_like(cell)) && !has_special(cell, csv);
+}
+
 void append_delimited_cell(std::string& out, std::string_view cell, bool csv, bool neutralize) {
-  if (!(neutralize && formula_like(cell)) && !has_special(cell, csv)) {
+  if (delimited_cell_is_plain(cell, csv, neutralize)) {
     out.append(cell);
   } else {
-    out += csv ? csv_escape(cell, neutralize) : tsv_escape(cell, neutralize);
+    const std::size_t at = out.size();
+    out.resize(at + delimited_cell_bound(cell.size()));
+    char* end = write_delimited_cell(out.data() + at, cell, csv, neutralize);
+    out.resize(static_cast<std::size_t>(end - out.data()));
   }
 }
 
@@ -208,48 +216,74 @@ class PathsWriter : public RecordWriter {
 
 }  // namespace
 
-std::string csv_escape(std::string_view cell, bool neutralize) {
+char* write_delimited_cell(char* out, std::string_view cell, bool csv, bool neutralize) {
   const bool guard = neutralize && formula_like(cell);
-  const bool quote = cell.find_first_of(",\"\r\n") != std::string_view::npos;
-  std::string out;
-  out.reserve(cell.size() + 8);
-  if (quote) out += '"';
-  if (guard) out += '\'';
-  for (std::size_t i = 0; i < cell.size();) {
-    std::size_t q = quote ? cell.find('"', i) : std::string_view::npos;
-    if (q == std::string_view::npos) q = cell.size();
-    out.append(cell.substr(i, q - i));
-    if (q < cell.size()) out += "\"\"";
-    i = q + 1;
+  if (!guard && !has_special(cell, csv)) {
+    std::memcpy(out, cell.data(), cell.size());
+    return out + cell.size();
   }
-  if (quote) out += '"';
-  return out;
-}
-
-std::string tsv_escape(std::string_view cell, bool neutralize) {
-  std::string s(cell);
-  if (neutralize && formula_like(s)) s.insert(s.begin(), '\'');
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
+  if (csv) {
+    const bool quote = cell.find_first_of(",\"\r\n") != std::string_view::npos;
+    if (quote) *out++ = '"';
+    if (guard) *out++ = '\'';
+    if (!quote) {
+      std::memcpy(out, cell.data(), cell.size());
+      return out + cell.size();
+    }
+    // Quotes doubled: the text between them copied whole.
+    for (std::size_t i = 0; i <= cell.size();) {
+      const void* hit = std::memchr(cell.data() + i, '"', cell.size() - i);
+      const std::size_t q =
+          hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - cell.data()) : cell.size();
+      std::memcpy(out, cell.data() + i, q - i);
+      out += q - i;
+      if (q == cell.size()) break;
+      *out++ = '"';
+      *out++ = '"';
+      i = q + 1;
+    }
+    *out++ = '"';
+    return out;
+  }
+  if (guard) *out++ = '\'';
+  for (char c : cell) {
     switch (c) {
       case '\t':
-        out += "\\t";
+        *out++ = '\\', *out++ = 't';
         break;
       case '\n':
-        out += "\\n";
+        *out++ = '\\', *out++ = 'n';
         break;
       case '\r':
-        out += "\\r";
+        *out++ = '\\', *out++ = 'r';
         break;
       case '\\':
-        out += "\\\\";
+        *out++ = '\\', *out++ = '\\';
         break;
       default:
-        out += c;
+        *out++ = c;
     }
   }
   return out;
+}
+
+namespace {
+
+std::string escaped(std::string_view cell, bool csv, bool neutralize) {
+  std::string out(delimited_cell_bound(cell.size()), '\0');
+  out.resize(static_cast<std::size_t>(write_delimited_cell(out.data(), cell, csv, neutralize) -
+                                      out.data()));
+  return out;
+}
+
+}  // namespace
+
+std::string csv_escape(std::string_view cell, bool neutralize) {
+  return escaped(cell, true, neutralize);
+}
+
+std::string tsv_escape(std::string_view cell, bool neutralize) {
+  return escaped(cell, false, neutralize);
 }
 
 std::unique_ptr<RecordWriter> make_writer(Format format, std::ostream& out,

@@ -2,6 +2,9 @@
 // what the general writers make of the same cells.
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+#include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -72,4 +75,39 @@ TEST_CASE("append_timestamp_rows: the writers' bytes, hostile cells included", "
         "\"'-id,with\"\"x\",60,00:01:00,\"https://www.youtube.com/watch?v=-id,with\"\"x&t=60s\","
         "\"chan/a,b \"\"q\"\".md\",\"'=SUM(1), \"\"quoted\"\"\ttab\",\"'+Heading, with "
         "\"\"quotes\"\"\",6,'@at start");
+}
+
+TEST_CASE("append_timestamp_rows: numbers at their longest fit the room counted", "[export]") {
+  // A model made by hand: times and lines no note gives, up to the ends of int64. The rows
+  // are written into room counted beforehand; a miscount would overrun it.
+  Note n;
+  n.path = "chan/n.md";
+  n.title = "Title";
+  n.video_id = "abcdefghijk";
+  n.headings.push_back(Heading{"Only, heading", {}, 2});
+  const std::vector<std::optional<std::int64_t>> times = {
+      std::nullopt, 0,     9,     35999, 36000, 359999, 360000, -1, -3600,
+      std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::min()};
+  for (std::size_t k = 0; k < times.size(); ++k) {
+    TimestampAnchor a;
+    a.seconds = times[k];
+    a.pos.line = k % 2 ? 4294967295u : 1u;
+    a.heading = k % 3 == 0 ? -1 : 0;
+    a.text = k % 2 ? "a, \"quoted\" text" : "";
+    n.anchors.push_back(a);
+  }
+  for (Format format : {Format::csv, Format::tsv}) {
+    OutputOptions options;
+    options.header = false;
+    std::string fast;
+    append_timestamp_rows(fast, n, format, options);
+    CHECK(fast == via_writer(n, format, options));
+  }
+  std::string out;
+  append_timestamp_rows(out, n, Format::csv, {});
+  const std::size_t second = out.find("\r\n") + 2;
+  CHECK(out.substr(second, out.find("\r\n", second) - second) ==
+        "abcdefghijk,0,00:00:00,https://www.youtube.com/watch?v=abcdefghijk&t=0s,chan/n.md,Title,"
+        "\"Only, heading\",4294967295,\"a, \"\"quoted\"\" text\"");
+  CHECK(out.find("9223372036854775807,2562047788015215:30:07,") != std::string::npos);
 }
