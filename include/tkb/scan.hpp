@@ -41,5 +41,9 @@ void append_plain_text(std::string& out, std::string_view markdown);
 // Whether `markdown` holds a byte that starts markup plain_text takes away ('[', '<', '*',
 // '`', '_'). Without one, plain_text changes only white space.
 bool has_plain_text_markup(std::string_view markdown);
+// How many bytes from `i` on plain_text copies without a decision: up to the first markup
+// byte ('[', '<', '*', '`', '_'), tab or line break, or the second space of two (a space at
+// `i` itself never stops it). Exposed for tests.
+std::size_t plain_run(std::string_view markdown, std::size_t i);
 
 }  // namespace tkb

@@ -5,10 +5,8 @@
 #include <functional>
 #include <optional>
 #include <string>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
+#include "simd.hpp"
 #include "tkb/blocks.hpp"
 #include "tkb/front_matter.hpp"
 #include "tkb/scan.hpp"
@@ -116,13 +114,14 @@ std::size_t next_sentence_byte(std::string_view seg, std::size_t i) {
 #if defined(__SSE2__)
   const __m128i a = _mm_set1_epi8('['), b = _mm_set1_epi8(']'), c = _mm_set1_epi8('.'),
                 e = _mm_set1_epi8('!'), f = _mm_set1_epi8('?');
-  for (; i + 16 <= seg.size(); i += 16) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + i));
-    __m128i hit =
-        _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, a), _mm_cmpeq_epi8(v, b)),
-                                  _mm_or_si128(_mm_cmpeq_epi8(v, c), _mm_cmpeq_epi8(v, e))),
-                     _mm_cmpeq_epi8(v, f));
-    if (int mask = _mm_movemask_epi8(hit)) return i + static_cast<std::size_t>(__builtin_ctz(mask));
+  if (simd::find_first(i, seg.size(), [&](std::size_t q) {
+        const __m128i v = simd::load16(d + q);
+        return simd::mask_of(
+            _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, a), _mm_cmpeq_epi8(v, b)),
+                                      _mm_or_si128(_mm_cmpeq_epi8(v, c), _mm_cmpeq_epi8(v, e))),
+                         _mm_cmpeq_epi8(v, f)));
+      })) {
+    return i;
   }
 #endif
   while (i < seg.size() && d[i] != '[' && d[i] != ']' && d[i] != '.' && d[i] != '!' &&
@@ -265,10 +264,11 @@ std::size_t find_e2_or_ef(std::string_view text, std::size_t i) {
 #if defined(__SSE2__)
   const __m128i e2 = _mm_set1_epi8(static_cast<char>(0xE2)),
                 ef = _mm_set1_epi8(static_cast<char>(0xEF));
-  for (; i + 16 <= n; i += 16) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + i));
-    if (int mask = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, e2), _mm_cmpeq_epi8(v, ef))))
-      return i + static_cast<std::size_t>(__builtin_ctz(mask));
+  if (simd::find_first(i, n, [&](std::size_t q) {
+        const __m128i v = simd::load16(d + q);
+        return simd::mask_of(_mm_or_si128(_mm_cmpeq_epi8(v, e2), _mm_cmpeq_epi8(v, ef)));
+      })) {
+    return i;
   }
 #endif
   while (i < n && d[i] != '\xE2' && d[i] != '\xEF') ++i;

@@ -4,10 +4,8 @@
 #include <array>
 #include <cstring>
 #include <map>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
+#include "simd.hpp"
 #include "tkb/timestamp.hpp"
 
 namespace tkb {
@@ -180,13 +178,13 @@ class Scanner {
 #if defined(__SSE2__)
     const __m128i bs = _mm_set1_epi8('\\'), bt = _mm_set1_epi8('`'), br = _mm_set1_epi8('['),
                   lt = _mm_set1_epi8('<');
-    while (p + 16 <= e) {
-      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + p));
-      __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, bs), _mm_cmpeq_epi8(v, bt)),
-                                 _mm_or_si128(_mm_cmpeq_epi8(v, br), _mm_cmpeq_epi8(v, lt)));
-      if (int mask = _mm_movemask_epi8(hit))
-        return p + static_cast<std::size_t>(__builtin_ctz(mask));
-      p += 16;
+    if (simd::find_first(p, e, [&](std::size_t q) {
+          const __m128i v = simd::load16(d + q);
+          return simd::mask_of(
+              _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, bs), _mm_cmpeq_epi8(v, bt)),
+                           _mm_or_si128(_mm_cmpeq_epi8(v, br), _mm_cmpeq_epi8(v, lt))));
+        })) {
+      return p;
     }
 #endif
     while (p < e && !is_special(d[p])) ++p;
@@ -198,11 +196,11 @@ class Scanner {
     const char* d = m_text.data();
 #if defined(__SSE2__)
     const __m128i gt = _mm_set1_epi8('>'), nl = _mm_set1_epi8('\n');
-    while (p + 16 <= e) {
-      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + p));
-      if (int mask = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, nl))))
-        return p + static_cast<std::size_t>(__builtin_ctz(mask));
-      p += 16;
+    if (simd::find_first(p, e, [&](std::size_t q) {
+          const __m128i v = simd::load16(d + q);
+          return simd::mask_of(_mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, nl)));
+        })) {
+      return p;
     }
 #endif
     while (p < e && d[p] != '>' && d[p] != '\n') ++p;
@@ -214,13 +212,13 @@ class Scanner {
     const char* d = m_text.data();
 #if defined(__SSE2__)
     const __m128i open = _mm_set1_epi8('['), close = _mm_set1_epi8(']'), nl = _mm_set1_epi8('\n');
-    while (p + 16 <= e) {
-      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + p));
-      __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, open), _mm_cmpeq_epi8(v, close)),
-                                 _mm_cmpeq_epi8(v, nl));
-      if (int mask = _mm_movemask_epi8(hit))
-        return p + static_cast<std::size_t>(__builtin_ctz(mask));
-      p += 16;
+    if (simd::find_first(p, e, [&](std::size_t q) {
+          const __m128i v = simd::load16(d + q);
+          return simd::mask_of(
+              _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, open), _mm_cmpeq_epi8(v, close)),
+                           _mm_cmpeq_epi8(v, nl)));
+        })) {
+      return p;
     }
 #endif
     while (p < e && d[p] != '[' && d[p] != ']' && d[p] != '\n') ++p;
@@ -636,11 +634,30 @@ std::size_t plain_run(std::string_view md, std::size_t i) {
                                   _mm_or_si128(_mm_cmpeq_epi8(v, st), _mm_cmpeq_epi8(v, bt))),
                      _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, us), _mm_cmpeq_epi8(v, nl)),
                                   _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, tb))));
-    // A space whose next byte is a space stops the stretch at the second one.
+    // A space whose next byte is a space stops the stretch at the second one, which may be
+    // the first byte of the next window (bit 16).
     __m128i double_space = _mm_and_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(next, sp));
-    int stop = _mm_movemask_epi8(markup) | (_mm_movemask_epi8(double_space) << 1);
-    if (stop & 0xFFFF) return i + static_cast<std::size_t>(__builtin_ctz(stop)) - from;
+    unsigned stop = simd::mask_of(markup) | (simd::mask_of(double_space) << 1);
+    if (stop) return i + static_cast<std::size_t>(__builtin_ctz(stop)) - from;
     i += 16;
+  }
+  // The last bytes: one window that ends with the text, overlapping the one before. Here a
+  // double space is seen at its second byte against the byte before it; a double space
+  // whose second byte is `i` itself was seen above (bit 16), or i is `from`, where a space
+  // does not stop the stretch.
+  if (i < md.size() && md.size() >= 17) {
+    const std::size_t base = md.size() - 16;  // i - base is 0 .. 15
+    __m128i v = simd::load16(d + base);
+    __m128i prev = simd::load16(d + base - 1);
+    __m128i markup =
+        _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lb), _mm_cmpeq_epi8(v, lt)),
+                                  _mm_or_si128(_mm_cmpeq_epi8(v, st), _mm_cmpeq_epi8(v, bt))),
+                     _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, us), _mm_cmpeq_epi8(v, nl)),
+                                  _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, tb))));
+    __m128i double_space = _mm_and_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(prev, sp));
+    const unsigned stop = (simd::mask_of(markup) & (~0u << (i - base))) |
+                          (simd::mask_of(double_space) & (~0u << (i - base + 1)));
+    return (stop ? base + static_cast<std::size_t>(__builtin_ctz(stop)) : md.size()) - from;
   }
 #endif
   for (; i < md.size(); ++i) {

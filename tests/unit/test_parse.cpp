@@ -579,3 +579,36 @@ TEST_CASE("parse: the full parse gives the same note as the fast one", "[parse]"
   CHECK(fast.diagnostics.size() == full.diagnostics.size());
   CHECK(fast.diagnostics.empty());
 }
+
+TEST_CASE("parse: what the searches look for is found at every offset of the line", "[parse]") {
+  // The searches go sixteen bytes at a time and end with one window that overlaps the one
+  // before: each construct goes at every offset of a line, and the line's end at every
+  // distance after it (the last window ends at the note's end).
+  const std::string a = "<a class=\"yt-timestamp\" data-t=\"00:01:02\">00:01:02</a>";
+  for (std::size_t k = 0; k < 40; ++k) {
+    for (std::size_t tail = 0; tail < 20; tail += 3) {
+      const std::string pad(k, 'x'), after(tail, 'y');
+      INFO("k " << k << " tail " << tail);
+      {
+        const Note n = parse_note("Hi.\n" + pad + "\xE2\x80\x8B" + after, "n.md");
+        REQUIRE(n.diagnostics.size() == 1);
+        CHECK(n.diagnostics[0].rule == "invisible-characters");
+        CHECK(n.diagnostics[0].pos.column == k + 1);
+      }
+      {
+        const Note n = parse_note(pad + ". Then said " + a + after, "n.md");
+        REQUIRE(n.anchors.size() == 1);
+        CHECK(n.anchors[0].pos.column == k + 13);
+        CHECK(n.anchors[0].text == "Then said");
+        CHECK(n.anchors[0].seconds == 62);
+      }
+      {
+        const Note n = parse_note(pad + " [[target|shown]]" + after, "n.md");
+        REQUIRE(n.links.size() == 1);
+        CHECK(n.links[0].pos.column == k + 2);
+        CHECK(n.links[0].target() == "target");
+        CHECK(n.links[0].alias() == "shown");
+      }
+    }
+  }
+}

@@ -511,3 +511,45 @@ TEST_CASE("scan: without has_plain_text_markup, plain_text keeps the loose key",
     REQUIRE(tkb::loose_key(tkb::plain_text(text)) == tkb::loose_key(text));
   }
 }
+
+// The searches that go sixteen bytes at a time end with one window that overlaps the one
+// before; these tests put what they look for at every offset around the window edges.
+TEST_CASE("scan: plain_run at every offset and length", "[scan]") {
+  auto reference = [](std::string_view s, std::size_t i) {
+    std::size_t k = i;
+    for (; k < s.size(); ++k) {
+      const char c = s[k];
+      if (c == '[' || c == '<' || c == '*' || c == '`' || c == '_' || c == '\n' || c == '\r' ||
+          c == '\t' || (c == ' ' && k > i && s[k - 1] == ' ')) {
+        break;
+      }
+    }
+    return k - i;
+  };
+  // Every string of length 1..48 that is all 'a' but for one or two special bytes.
+  int compared = 0;
+  for (std::size_t len = 1; len <= 48; ++len) {
+    for (std::string_view pair : {"  ", "[a", "a_", "a\n", " *", "a`"}) {
+      for (std::size_t at = 0; at + 1 < len; ++at) {
+        std::string s(len, 'a');
+        s[at] = pair[0];
+        s[at + 1] = pair[1];
+        for (std::size_t i = 0; i < len; ++i) {
+          INFO("len " << len << " at " << at << " from " << i << ": " << show(s));
+          REQUIRE(plain_run(s, i) == reference(s, i));
+          ++compared;
+        }
+      }
+    }
+  }
+  CHECK(compared == 6 * 36848);
+}
+
+TEST_CASE("scan: plain_text collapses a double space wherever it falls", "[scan]") {
+  // Found with the tests above: a double space whose second byte began a window was kept.
+  for (std::size_t k = 0; k < 40; ++k) {
+    const std::string s = std::string(k, 'a') + "  " + std::string(40, 'b');
+    INFO("k " << k);
+    CHECK(plain_text(s) == std::string(k, 'a') + (k ? " " : "") + std::string(40, 'b'));
+  }
+}

@@ -1,0 +1,41 @@
+#pragma once
+// Searching text sixteen bytes at a time with SSE2 (every x86-64), the last bytes included.
+
+#include <cstddef>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace tkb::simd {
+
+#if defined(__SSE2__)
+
+inline __m128i load16(const char* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
+
+inline unsigned mask_of(__m128i hits) { return static_cast<unsigned>(_mm_movemask_epi8(hits)); }
+
+// Moves `p` to the first offset in [p, e) that `mask_at` marks, or to e, and returns true.
+// `mask_at(q)` gives the mask of the bytes q .. q + 15 that match (bit k for byte q + k).
+// Whole windows first; then, rather than testing the last few bytes one by one, one window
+// that ends at e and overlaps the one before, its bits before `p` cleared. That needs
+// e >= 16 (the bytes before p are read, so they must be part of the same text); below, it
+// returns false with `p` where a byte-by-byte loop must go on.
+template <class MaskAt>
+inline bool find_first(std::size_t& p, std::size_t e, MaskAt mask_at) {
+  for (; p + 16 <= e; p += 16) {
+    if (const unsigned m = mask_at(p)) {
+      p += static_cast<std::size_t>(__builtin_ctz(m));
+      return true;
+    }
+  }
+  if (p >= e) return true;
+  if (e < 16) return false;
+  const std::size_t base = e - 16;  // p - base is 1 .. 15 here
+  const unsigned m = mask_at(base) & (~0u << (p - base));
+  p = m ? base + static_cast<std::size_t>(__builtin_ctz(m)) : e;
+  return true;
+}
+
+#endif
+
+}  // namespace tkb::simd
