@@ -24,6 +24,12 @@ struct ParseOptions {
   // and while `text` is unchanged: for a caller that changes the note right away, on the same
   // thread, and then calls pack_pool (as loading for `check` does: one copy, not two).
   bool pack = true;
+  // Read the links and make every finding. Off, only what an export of the anchors needs:
+  // the front matter (with its findings), the headings, the anchors with their times,
+  // headings and sentences, and the binary-content and invalid-utf8 findings; no links,
+  // channel, block ids, duration or other findings. For `timestamps`, which prints nothing
+  // else; tests prove its anchors and headings equal to a full parse's.
+  bool lint = true;
 };
 
 // Parse the note at `path` (relative to the root, used for diagnostics and `id`/`folder`).

@@ -29,9 +29,12 @@ struct ScanOutput {
 ScanOutput scan_inline(std::string_view text, std::size_t begin, std::size_t end,
                        const std::vector<CodeBlock>& code, const LineIndex& lines);
 // The same into `out`, whose lists are cleared first and keep their capacity: a caller that
-// parses many notes reuses one ScanOutput instead of growing new lists for each.
+// parses many notes reuses one ScanOutput instead of growing new lists for each. Without
+// `lint`, links are passed over but not kept and no finding is made: only the anchors (and
+// the suppressions) come out, the same anchors as with it.
 void scan_inline(std::string_view text, std::size_t begin, std::size_t end,
-                 const std::vector<CodeBlock>& code, const LineIndex& lines, ScanOutput& out);
+                 const std::vector<CodeBlock>& code, const LineIndex& lines, ScanOutput& out,
+                 bool lint = true);
 
 // The plain text of a stretch of Markdown: wikilinks become their visible text, HTML tags
 // and anchors are removed, emphasis markers dropped, white space collapsed.

@@ -25,7 +25,8 @@ int run_timestamps(Context& ctx, const TimestampsOptions& o) {
   };
 
   if (o.notes.empty()) {
-    // Stream note by note, so memory does not grow with the knowledge base. With --video the
+    // Stream note by note, so memory does not grow with the knowledge base; only what the
+    // rows show is parsed (no links, no findings but the front matter's). With --video the
     // (few) rows wait in memory until every id is known to name a video: an unknown one is an
     // error with nothing written.
     VideoFilter videos(o.videos);
@@ -33,7 +34,7 @@ int run_timestamps(Context& ctx, const TimestampsOptions& o) {
     std::ostream& out = videos.empty() ? open_output() : held;
     if (o.format == Format::json) {
       auto w = make_writer(o.format, out, columns, output_options(ctx));
-      stream_notes(ctx, {.anchor_text = true}, [&](const Note& n) {
+      stream_notes(ctx, {.anchor_text = true, .lint = false}, [&](const Note& n) {
         if (videos.matches(n)) write_timestamp_rows(n, *w);
       });
       w->finish();
@@ -48,7 +49,7 @@ int run_timestamps(Context& ctx, const TimestampsOptions& o) {
       rows.header = false;
       make_writer(o.format, out, columns, output_options(ctx))->finish();  // the header
       stream_notes(
-          ctx, {.anchor_text = true},
+          ctx, {.anchor_text = true, .lint = false},
           [&](const Note& n) {
             std::string text;
             // Sized by the rows themselves, at once.

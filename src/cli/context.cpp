@@ -173,6 +173,7 @@ void stream_notes(const Context& ctx, LoadWants wants,
   options.max_note_bytes = ctx.global.max_note_bytes;
   options.parse.anchor_text = wants.anchor_text;
   options.parse.keep_anchors = wants.keep_anchors;
+  options.parse.lint = wants.lint;
   std::vector<Diagnostic> problems;
   std::vector<Diagnostic> note_problems;  // few: reported after the files', as load() does
   for_each_note(

@@ -35,6 +35,7 @@ struct LoadWants {
   bool report_problems = true;  // unreadable notes and broken front matter to stderr
   bool anchor_text = false;     // each anchor's sentence (only `timestamps` prints it)
   bool keep_anchors = true;     // every anchor, not only each note's summary
+  bool lint = true;             // links and findings (ParseOptions::lint; off for exports)
   bool config = false;          // read the root's .tkb.yaml (throws tkb::Error when invalid)
   bool compact_links = false;   // LoadOptions::compact_links (load() only)
   bool cache = false;           // with compact_links: LoadOptions::cache, in the user's cache

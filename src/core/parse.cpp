@@ -486,17 +486,19 @@ Note parse_note(std::string_view text, std::string path, const ParseOptions& opt
   }
 
   ScanOutput& scan = scratch.scan;
-  scan_inline(text, fm.body_offset, text.size(), blocks.code, lines, scan);
+  scan_inline(text, fm.body_offset, text.size(), blocks.code, lines, scan, options.lint);
   // Copied at their exact size: a knowledge base keeps them all, so no slack.
   note.links.assign(scan.links.begin(), scan.links.end());
   note.code_links.assign(scan.code_links.begin(), scan.code_links.end());
   note.suppressions = std::move(scan.suppressions);
   for (Diagnostic& d : scan.diagnostics) add(std::move(d));
   std::vector<TimestampAnchor>& anchors = scan.anchors;  // into the note below, if kept
-  scan_lines(text, fm.body_offset, lines, blocks, facts.valid_utf8 ? &scratch.e2_ef : nullptr, note,
-             add);
-  suspect_minutes(anchors, add);
-  check_duration(note, anchors, add);
+  if (options.lint) {
+    scan_lines(text, fm.body_offset, lines, blocks, facts.valid_utf8 ? &scratch.e2_ef : nullptr,
+               note, add);
+    suspect_minutes(anchors, add);
+    check_duration(note, anchors, add);
+  }
 
   const std::size_t body_line = lines.at(fm.body_offset).line;
   // The sentences, computed text, one after another in a buffer the thread reuses until they

@@ -128,8 +128,8 @@ std::string_view loose_data_t(std::string_view tag) {
 
 class Scanner {
  public:
-  Scanner(std::string_view text, const LineIndex& lines, ScanOutput& out)
-      : m_text(text), m_lines(lines), m_out(out) {}
+  Scanner(std::string_view text, const LineIndex& lines, ScanOutput& out, bool lint)
+      : m_text(text), m_lines(lines), m_out(out), m_lint(lint) {}
 
   // Scan [b, e) of ordinary Markdown text.
   void text_segment(std::size_t b, std::size_t e) {
@@ -228,6 +228,7 @@ class Scanner {
   void diag(std::size_t offset, Severity s, const char* rule, std::string message) {
     // A hostile note can hold millions of broken constructs: report the first few per rule
     // and count the rest (see ScanOutput / scan_inline).
+    if (!m_lint) return;
     std::size_t& n = m_per_rule[rule];
     if (++n > kMaxPerRule) return;
     m_out.diagnostics.push_back(Diagnostic{"", m_lines.at(offset), s, rule, std::move(message)});
@@ -391,6 +392,7 @@ class Scanner {
         diag(p, Severity::warning, "malformed-link", "'[[' is never closed on its line");
       return p + 2;
     }
+    if (!m_lint) return close + 2;  // passed over whole, as below, but not kept
     bool embed = p > 0 && m_text[p - 1] == '!' && !(p > 1 && m_text[p - 2] == '\\');
     std::size_t start = embed ? p - 1 : p;
     std::string_view inner_text = m_text.substr(p + 2, close - p - 2);
@@ -558,6 +560,7 @@ class Scanner {
   std::string_view m_text;
   const LineIndex& m_lines;
   ScanOutput& m_out;
+  const bool m_lint;  // keep links and make findings (see scan_inline)
   static constexpr std::size_t kMaxTag = 400;    // a tag is searched this far for '>'
   static constexpr std::size_t kMaxLabel = 200;  // a label is searched this far for "</a>"
   std::size_t m_para_from = 1, m_para_end = 0, m_para_limit = 0;  // cached paragraph end
@@ -596,13 +599,14 @@ ScanOutput scan_inline(std::string_view text, std::size_t begin, std::size_t end
 }
 
 void scan_inline(std::string_view text, std::size_t begin, std::size_t end,
-                 const std::vector<CodeBlock>& code, const LineIndex& lines, ScanOutput& out) {
+                 const std::vector<CodeBlock>& code, const LineIndex& lines, ScanOutput& out,
+                 bool lint) {
   out.links.clear();
   out.code_links.clear();
   out.anchors.clear();
   out.diagnostics.clear();
   out.suppressions.clear();
-  Scanner scanner(text, lines, out);
+  Scanner scanner(text, lines, out, lint);
   std::size_t p = begin;
   for (const CodeBlock& block : code) {
     if (block.end <= p) continue;

@@ -3,9 +3,13 @@
 // when it is present, the real corpus.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "tkb/blocks.hpp"
+#include "tkb/diagnostic.hpp"
 #include "tkb/front_matter.hpp"
 #include "tkb/knowledge_base.hpp"
 #include "tkb/parse.hpp"
@@ -13,7 +17,7 @@
 namespace {
 
 struct Tally {
-  int notes = 0, fast_blocks = 0, fast_front_matter = 0;
+  int notes = 0, fast_blocks = 0, fast_front_matter = 0, anchors = 0;
 };
 
 void compare_tree(const std::string& root, Tally& tally) {
@@ -47,6 +51,40 @@ void compare_tree(const std::string& root, Tally& tally) {
     CHECK(quick.anchors.size() == slow.anchors.size());
     CHECK(quick.headings.size() == slow.headings.size());
     CHECK(quick.diagnostics.size() == slow.diagnostics.size());
+
+    // Without lint (timestamps' parse): the same front matter, headings and anchors, and of
+    // the findings exactly the front matter's, binary-content and invalid-utf8.
+    tkb::Note bare = tkb::parse_note(*text, path, {.lint = false});
+    CHECK(bare.title == quick.title);
+    CHECK(bare.video_id == quick.video_id);
+    CHECK(bare.front_matter == quick.front_matter);
+    CHECK(bare.links.empty());
+    REQUIRE(bare.headings.size() == quick.headings.size());
+    for (std::size_t k = 0; k < bare.headings.size(); ++k) {
+      CHECK(bare.headings[k].text == quick.headings[k].text);
+      CHECK(bare.headings[k].pos == quick.headings[k].pos);
+      CHECK(bare.headings[k].level == quick.headings[k].level);
+    }
+    REQUIRE(bare.anchors.size() == quick.anchors.size());
+    for (std::size_t k = 0; k < bare.anchors.size(); ++k) {
+      const tkb::TimestampAnchor &a = bare.anchors[k], &b = quick.anchors[k];
+      CHECK(a.data_t == b.data_t);
+      CHECK(a.seconds == b.seconds);
+      CHECK(a.label == b.label);
+      CHECK(a.pos == b.pos);
+      CHECK(a.heading == b.heading);
+      CHECK(a.text == b.text);
+    }
+    tally.anchors += static_cast<int>(bare.anchors.size());
+    std::vector<std::string> kept_rules = {"binary-content", "invalid-utf8"};
+    for (const tkb::Diagnostic& d : fast_fm.diagnostics) kept_rules.push_back(d.rule);
+    std::vector<std::string> expected, got;
+    for (const tkb::Diagnostic& d : quick.diagnostics) {
+      if (std::find(kept_rules.begin(), kept_rules.end(), d.rule) != kept_rules.end())
+        expected.push_back(tkb::format_diagnostic(d));
+    }
+    for (const tkb::Diagnostic& d : bare.diagnostics) got.push_back(tkb::format_diagnostic(d));
+    CHECK(got == expected);
   }
 }
 
@@ -60,6 +98,7 @@ TEST_CASE("fast scanners equal cmark-gfm and yaml-cpp on fixtures and sample not
   compare_tree(TKB_NOTES, tally);
   CHECK(tally.notes >= 40);
   CHECK(tally.fast_blocks > 0);
+  CHECK(tally.anchors > 100);
 }
 
 TEST_CASE("fast scanners equal cmark-gfm and yaml-cpp on the real corpus", "[fast-path][corpus]") {
@@ -71,6 +110,7 @@ TEST_CASE("fast scanners equal cmark-gfm and yaml-cpp on the real corpus", "[fas
   Tally tally;
   compare_tree(corpus, tally);
   CHECK(tally.notes == 8305);
+  CHECK(tally.anchors > 100000);
   // Most notes must take the fast path, or it buys nothing.
   CHECK(tally.fast_blocks > tally.notes * 9 / 10);
 }
