@@ -2,6 +2,7 @@
 // Exports of the model: the timestamps table (`tkb timestamps`).
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tkb/model.hpp"
@@ -22,5 +23,26 @@ void write_timestamp_rows(const Note& note, RecordWriter& out);
 // path, title, heading) are escaped once, not on every row.
 void append_timestamp_rows(std::string& out, const Note& note, Format format,
                            const OutputOptions& options);
+
+// The same rows in two steps, so that many notes' rows can go into room made once, with no
+// zeroes written first: room() is at least the rows' length (exactly it when no cell needs
+// escaping); write() puts the rows at `at`, which has room() bytes, and returns their end.
+// The note must outlive the object.
+class TimestampRows {
+ public:
+  TimestampRows(const Note& note, Format format, const OutputOptions& options);
+  std::size_t room() const { return m_room; }
+  char* write(char* at) const;
+
+ private:
+  std::string_view end() const { return m_csv ? "\r\n" : "\n"; }
+
+  const Note& m_note;
+  bool m_csv, m_guard, m_url_plain = true;
+  std::string m_lead, m_mid, m_url_head = "https://www.youtube.com/watch?v=";
+  std::vector<std::string> m_headings;  // escaped, with none for a heading no row shows
+  std::vector<char> m_text_plain;       // per anchor: its text needs no escaping
+  std::size_t m_room = 0;
+};
 
 }  // namespace tkb

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -185,13 +186,24 @@ struct KnowledgeBase {
 void for_each_note(FileSystem& fs, const LoadOptions& options,
                    const std::function<void(Note&)>& visit, std::vector<Diagnostic>& problems);
 
-// The same with a first step on the threads that parse: `render` turns each note into text
-// there (several notes at once, in any order; it must be safe to call concurrently), and
-// `visit` receives each note with its text on the calling thread, in path order. For output
-// whose formatting costs as much as the parsing.
+// Text made on a parsing thread for the calling thread to write out (see below). Its bytes
+// are not zeroed first: whoever makes it writes all `size` of them.
+struct RenderedText {
+  std::unique_ptr<char[]> bytes;
+  std::size_t size = 0;
+  std::string_view view() const { return {bytes.get(), size}; }
+};
+
+// The same with a first step on the threads that parse: `render` turns each batch of notes
+// (a few consecutive ones, in path order) into one text there (several batches at once, in
+// any order; it must be safe to call concurrently); on the calling thread, in path order,
+// `visit` receives each note of a batch, then `write` the batch's text. For output whose
+// formatting costs as much as the parsing: it is made in parallel and written out without
+// being copied again.
 void for_each_note(FileSystem& fs, const LoadOptions& options,
-                   const std::function<std::string(const Note&)>& render,
-                   const std::function<void(Note&, std::string&)>& visit,
+                   const std::function<RenderedText(std::span<const Note* const>)>& render,
+                   const std::function<void(Note&)>& visit,
+                   const std::function<void(std::string_view)>& write,
                    std::vector<Diagnostic>& problems);
 
 // Read and parse every note. Never throws for bad input: problems become diagnostics.

@@ -39,33 +39,31 @@ int run_timestamps(Context& ctx, const TimestampsOptions& o) {
       });
       w->finish();
     } else {
-      // CSV and TSV rows are formatted on the threads that parse, each note's rows into a
-      // text of their own, and written in order here: formatting a gigabyte of rows costs
-      // as much as parsing the notes.
-      constexpr std::size_t kWriteChunk = std::size_t{1} << 20;
-      std::string pending;
-      pending.reserve(kWriteChunk + (kWriteChunk >> 2));
+      // CSV and TSV rows are formatted on the threads that parse, a batch of notes' rows
+      // into room made once, and written in order here as they are: formatting a gigabyte
+      // of rows costs as much as parsing the notes.
       OutputOptions rows = output_options(ctx);
       rows.header = false;
       make_writer(o.format, out, columns, output_options(ctx))->finish();  // the header
       stream_notes(
           ctx, {.anchor_text = true, .lint = false},
-          [&](const Note& n) {
-            std::string text;
-            // Sized by the rows themselves, at once.
-            if (videos.wants(n)) append_timestamp_rows(text, n, o.format, rows);
+          [&](std::span<const Note* const> notes) {
+            std::vector<TimestampRows> made;
+            made.reserve(notes.size());
+            std::size_t room = 0;
+            for (const Note* n : notes) {
+              if (videos.wants(*n)) room += made.emplace_back(*n, o.format, rows).room();
+            }
+            RenderedText text{std::make_unique_for_overwrite<char[]>(room), 0};
+            char* end = text.bytes.get();
+            for (const TimestampRows& r : made) end = r.write(end);
+            text.size = static_cast<std::size_t>(end - text.bytes.get());
             return text;
           },
-          [&](const Note& n, std::string& text) {
-            if (!videos.matches(n)) return;
-            // Out a megabyte at a time, not a write per note.
-            pending += text;
-            if (pending.size() >= kWriteChunk) {
-              out << pending;
-              pending.clear();
-            }
+          [&](const Note& n) { videos.matches(n); },
+          [&](std::string_view text) {
+            out.write(text.data(), static_cast<std::streamsize>(text.size()));
           });
-      out << pending;
     }
     videos.require_all_seen();
     if (!videos.empty()) open_output() << held.str();

@@ -164,8 +164,9 @@ Loaded load(const Context& ctx, LoadWants wants) {
 }
 
 void stream_notes(const Context& ctx, LoadWants wants,
-                  const std::function<std::string(const Note&)>& render,
-                  const std::function<void(const Note&, std::string&)>& visit) {
+                  const std::function<RenderedText(std::span<const Note* const>)>& render,
+                  const std::function<void(const Note&)>& visit,
+                  const std::function<void(std::string_view)>& write) {
   std::string root = find_root(ctx.global.root);
   auto fs = make_disk_file_system(root);
   LoadOptions options;
@@ -178,13 +179,13 @@ void stream_notes(const Context& ctx, LoadWants wants,
   std::vector<Diagnostic> note_problems;  // few: reported after the files', as load() does
   for_each_note(
       *fs, options, render,
-      [&](Note& n, std::string& text) {
+      [&](Note& n) {
         for (const Diagnostic& d : n.diagnostics) {
           if (is_reported_on_load(d)) note_problems.push_back(d);
         }
-        visit(n, text);
+        visit(n);
       },
-      problems);
+      write, problems);
   if (wants.report_problems && !ctx.global.quiet) {
     report_load_problems(ctx, problems);
     for (const Diagnostic& d : note_problems) ctx.err << format_diagnostic(d) << '\n';
@@ -193,7 +194,7 @@ void stream_notes(const Context& ctx, LoadWants wants,
 
 void stream_notes(const Context& ctx, LoadWants wants,
                   const std::function<void(const Note&)>& visit) {
-  stream_notes(ctx, wants, nullptr, [&](const Note& n, std::string&) { visit(n); });
+  stream_notes(ctx, wants, nullptr, visit, nullptr);
 }
 
 int find_note(const Loaded& loaded, const std::string& spec) {

@@ -50,10 +50,12 @@ Loaded load(const Context& ctx, LoadWants wants = {});
 // tkb::for_each_note), reporting problems on stderr as load() does.
 void stream_notes(const Context& ctx, LoadWants wants,
                   const std::function<void(const Note&)>& visit);
-// The same with a first step, `render`, on the parsing threads (see tkb::for_each_note).
+// The same with a first step, `render`, on the parsing threads, and each batch's text given
+// to `write` after its notes' visits (see tkb::for_each_note).
 void stream_notes(const Context& ctx, LoadWants wants,
-                  const std::function<std::string(const Note&)>& render,
-                  const std::function<void(const Note&, std::string&)>& visit);
+                  const std::function<RenderedText(std::span<const Note* const>)>& render,
+                  const std::function<void(const Note&)>& visit,
+                  const std::function<void(std::string_view)>& write);
 
 // The note a user named: a path relative to the root (with or without .md), or any link
 // target that resolves. Throws tkb::Error (exit 2) with suggestions when nothing matches.

@@ -74,36 +74,32 @@ char* put_hms(char* p, std::int64_t seconds) {
 
 }  // namespace
 
-void append_timestamp_rows(std::string& out, const Note& n, Format format,
-                           const OutputOptions& options) {
+TimestampRows::TimestampRows(const Note& n, Format format, const OutputOptions& options)
+    : m_note(n), m_csv(format == Format::csv), m_guard(options.neutralize_formulas) {
   if (n.anchors.empty()) return;
-  const bool csv = format == Format::csv;
-  const bool guard = options.neutralize_formulas;
-  const char sep = csv ? ',' : '\t';
-  const std::string_view end = csv ? "\r\n" : "\n";
+  const char sep = m_csv ? ',' : '\t';
   auto cell = [&](std::string& to, std::string_view text) {
-    append_delimited_cell(to, text, csv, guard);
+    append_delimited_cell(to, text, m_csv, m_guard);
   };
   // The cells every row of the note repeats, escaped once, with the separators around them:
   // `lead` is the video id and its separator; `mid`, the path and title between theirs. The
   // URL's start is copied as it is when the id needs no escaping (the URL starts with 'h',
   // never a formula); otherwise each URL is escaped whole.
-  std::string lead, mid, url_head = "https://www.youtube.com/watch?v=", url;
-  cell(lead, n.video_id);
-  lead += sep;
-  url_head += n.video_id;
-  const bool url_plain = delimited_cell_is_plain(n.video_id, csv, false);
-  mid += sep;
-  cell(mid, n.path);
-  mid += sep;
-  cell(mid, n.title);
-  mid += sep;
-  std::vector<std::string> headings(n.headings.size());
+  cell(m_lead, n.video_id);
+  m_lead += sep;
+  m_url_head += n.video_id;
+  m_url_plain = delimited_cell_is_plain(n.video_id, m_csv, false);
+  m_mid += sep;
+  cell(m_mid, n.path);
+  m_mid += sep;
+  cell(m_mid, n.title);
+  m_mid += sep;
+  m_headings.resize(n.headings.size());
   std::vector<char> heading_done(n.headings.size(), 0);
-  // Room for every row, made once and counted exactly (the zeroes resize writes first cost
-  // as much as the rows): the rows are then written with plain copies, not an append (and
-  // its capacity check) per piece. A cell that needs escaping, which few do, gets room for
-  // its longest escaped form.
+  // Room for every row, counted exactly (the zeroes a resize writes first cost as much as
+  // the rows): the rows are then written with plain copies, not an append (and its capacity
+  // check) per piece. A cell that needs escaping, which few do, gets room for its longest
+  // escaped form.
   auto number_length = [](std::int64_t v) {
     std::size_t len = v < 0 ? 2 : 1;
     for (auto u = v < 0 ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
@@ -113,41 +109,43 @@ void append_timestamp_rows(std::string& out, const Note& n, Format format,
     return len;
   };
   const std::size_t fixed =
-      lead.size() + mid.size() + end.size() + 4 +  // 4 separators more
-      (url_plain ? url_head.size() : delimited_cell_bound(url_head.size() + 24));
-  std::vector<char> text_plain(n.anchors.size());
-  std::size_t room = 0;
+      m_lead.size() + m_mid.size() + end().size() + 4 +  // 4 separators more
+      (m_url_plain ? m_url_head.size() : delimited_cell_bound(m_url_head.size() + 24));
+  m_text_plain.resize(n.anchors.size());
   for (std::size_t k = 0; k < n.anchors.size(); ++k) {
     const TimestampAnchor& a = n.anchors[k];
-    room += fixed + number_length(a.pos.line);
+    m_room += fixed + number_length(a.pos.line);
     if (a.seconds) {
       const std::size_t digits = number_length(*a.seconds);
-      room +=
+      m_room +=
           digits +
           std::max<std::size_t>(2, number_length(std::max<std::int64_t>(0, *a.seconds) / 3600)) + 6;
-      if (url_plain) room += 3 + digits + 1;  // "&t=" seconds "s"
+      if (m_url_plain) m_room += 3 + digits + 1;  // "&t=" seconds "s"
     }
-    text_plain[k] = delimited_cell_is_plain(a.text, csv, guard);
-    room += text_plain[k] ? a.text.size() : delimited_cell_bound(a.text.size());
+    m_text_plain[k] = delimited_cell_is_plain(a.text, m_csv, m_guard);
+    m_room += m_text_plain[k] ? a.text.size() : delimited_cell_bound(a.text.size());
     if (a.heading >= 0) {
       const auto h = static_cast<std::size_t>(a.heading);
-      if (!heading_done[h]) cell(headings[h], n.headings[h].text), heading_done[h] = 1;
-      room += headings[h].size();
+      if (!heading_done[h]) cell(m_headings[h], n.headings[h].text), heading_done[h] = 1;
+      m_room += m_headings[h].size();
     }
   }
-  const std::size_t start = out.size();
-  out.resize(start + room);
-  char* const begin = out.data() + start;
+}
+
+char* TimestampRows::write(char* const begin) const {
+  const Note& n = m_note;
+  const char sep = m_csv ? ',' : '\t';
+  std::string url;
   char* p = begin;
   for (std::size_t k = 0; k < n.anchors.size(); ++k) {
     const TimestampAnchor& a = n.anchors[k];
-    p = put(p, lead);
+    p = put(p, m_lead);
     if (a.seconds) p = put_number(p, *a.seconds);
     *p++ = sep;
     if (a.seconds) p = put_hms(p, *a.seconds);  // digits and ':': never escaped
     *p++ = sep;
-    if (url_plain) {
-      p = put(p, url_head);
+    if (m_url_plain) {
+      p = put(p, m_url_head);
       if (a.seconds) {
         p = put(p, "&t=");
         p = put_number(p, *a.seconds);
@@ -156,19 +154,28 @@ void append_timestamp_rows(std::string& out, const Note& n, Format format,
     } else {
       url.clear();
       append_youtube_url(url, n.video_id, a.seconds);
-      p = write_delimited_cell(p, url, csv, false);
+      p = write_delimited_cell(p, url, m_csv, false);
     }
-    p = put(p, mid);
-    if (a.heading >= 0) p = put(p, headings[static_cast<std::size_t>(a.heading)]);
+    p = put(p, m_mid);
+    if (a.heading >= 0) p = put(p, m_headings[static_cast<std::size_t>(a.heading)]);
     *p++ = sep;
     p = put_number(p, static_cast<std::int64_t>(a.pos.line));
     *p++ = sep;
-    p = text_plain[k] ? put(p, a.text) : write_delimited_cell(p, a.text, csv, guard);
-    p = put(p, end);
+    p = m_text_plain[k] ? put(p, a.text) : write_delimited_cell(p, a.text, m_csv, m_guard);
+    p = put(p, end());
   }
   // Past the room counted is past the buffer: stop rather than go on with memory overwritten.
-  if (p > begin + room) std::abort();
-  out.resize(start + static_cast<std::size_t>(p - begin));
+  if (p > begin + m_room) std::abort();
+  return p;
+}
+
+void append_timestamp_rows(std::string& out, const Note& n, Format format,
+                           const OutputOptions& options) {
+  const TimestampRows rows(n, format, options);
+  const std::size_t start = out.size();
+  out.resize(start + rows.room());
+  char* end = rows.write(out.data() + start);
+  out.resize(static_cast<std::size_t>(end - out.data()));
 }
 
 }  // namespace tkb

@@ -250,43 +250,49 @@ class CacheRun {
 }  // namespace
 
 void for_each_note(FileSystem& fs, const LoadOptions& options,
-                   const std::function<std::string(const Note&)>& render,
-                   const std::function<void(Note&, std::string&)>& visit,
+                   const std::function<RenderedText(std::span<const Note* const>)>& render,
+                   const std::function<void(Note&)>& visit,
+                   const std::function<void(std::string_view)>& write,
                    std::vector<Diagnostic>& problems) {
   std::vector<std::string> paths = fs.list_notes(problems);
   // Notes go to the workers in batches (handing each note over alone cost more in waking
   // threads than in parsing), and workers run at most kWindow batches ahead of the one being
   // visited.
   constexpr std::size_t kBatch = 16, kWindow = 32;
-  struct Rendered {
-    Loaded loaded;
-    std::string text;
+  struct Batch {
+    std::vector<Loaded> loaded;
+    RenderedText text;
   };
   const std::size_t batches = (paths.size() + kBatch - 1) / kBatch;
-  ordered_parallel<std::vector<Rendered>>(
+  ordered_parallel<Batch>(
       batches, options.jobs, kWindow,
       [&](std::size_t b) {
-        std::vector<Rendered> out;
+        Batch out;
         for (std::size_t i = b * kBatch; i < std::min(paths.size(), (b + 1) * kBatch); ++i) {
           std::string error;
-          Rendered& r = out.emplace_back(
-              Rendered{read_and_parse(fs, paths[i], options, thread_buffer(), error), {}});
-          if (r.loaded.note && render) r.text = render(*r.loaded.note);
+          out.loaded.push_back(read_and_parse(fs, paths[i], options, thread_buffer(), error));
+        }
+        if (render) {
+          std::vector<const Note*> notes;
+          for (const Loaded& l : out.loaded) {
+            if (l.note) notes.push_back(&*l.note);
+          }
+          out.text = render(notes);
         }
         return out;
       },
-      [&](std::size_t, std::vector<Rendered>& batch) {
-        for (Rendered& r : batch) {
-          if (r.loaded.failure) problems.push_back(std::move(*r.loaded.failure));
-          if (r.loaded.note) visit(*r.loaded.note, r.text);
+      [&](std::size_t, Batch& batch) {
+        for (Loaded& l : batch.loaded) {
+          if (l.failure) problems.push_back(std::move(*l.failure));
+          if (l.note) visit(*l.note);
         }
+        if (batch.text.size > 0) write(batch.text.view());
       });
 }
 
 void for_each_note(FileSystem& fs, const LoadOptions& options,
                    const std::function<void(Note&)>& visit, std::vector<Diagnostic>& problems) {
-  for_each_note(
-      fs, options, nullptr, [&](Note& n, std::string&) { visit(n); }, problems);
+  for_each_note(fs, options, nullptr, visit, nullptr, problems);
 }
 
 KnowledgeBase load_knowledge_base(FileSystem& fs, const LoadOptions& given) {

@@ -77,6 +77,39 @@ TEST_CASE("append_timestamp_rows: the writers' bytes, hostile cells included", "
         "\"\"quotes\"\"\",6,'@at start");
 }
 
+TEST_CASE("TimestampRows: several notes' rows written into room made once", "[export]") {
+  const std::vector<std::pair<std::string, std::string>> notes = {
+      {"chan/plain.md", "---\ntitle: Plain\nvideoId: abcdefghijk\n---\n## Intro\nOne " +
+                            anchor("00:00:05", "00:00:05") + "\nTwo " +
+                            anchor("01:00:00", "01:00:00") + "\n"},
+      {"chan/none.md", "---\ntitle: No anchors\n---\nText.\n"},
+      {"chan/q.md", "---\ntitle: \"A, b\"\nvideoId: x\n---\n=Sum, \"quoted\" " +
+                        anchor("00:00:07", "00:00:07") + "\n"},
+  };
+  std::vector<Note> parsed;
+  for (const auto& [path, text] : notes) parsed.push_back(parse_note(text, path));
+  for (Format format : {Format::csv, Format::tsv}) {
+    OutputOptions options;
+    options.header = false;
+    std::vector<TimestampRows> rows;
+    std::size_t room = 0;
+    std::string expected;
+    for (const Note& n : parsed) {
+      room += rows.emplace_back(n, format, options).room();
+      expected += via_writer(n, format, options);
+    }
+    // Plain cells are counted exactly; the note with nothing to show needs no room.
+    CHECK(rows[0].room() == via_writer(parsed[0], format, options).size());
+    CHECK(rows[1].room() == 0);
+    std::string buffer(room + 4, '#');  // the bytes past the room must stay as they are
+    char* end = buffer.data();
+    for (const TimestampRows& r : rows) end = r.write(end);
+    INFO((format == Format::csv ? "csv" : "tsv"));
+    CHECK(std::string(buffer.data(), end) == expected);
+    CHECK(buffer.substr(room) == "####");
+  }
+}
+
 TEST_CASE("append_timestamp_rows: numbers at their longest fit the room counted", "[export]") {
   // A model made by hand: times and lines no note gives, up to the ends of int64. The rows
   // are written into room counted beforehand; a miscount would overrun it.

@@ -2,6 +2,12 @@
 // reports the same problems, whatever the number of threads.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+
 #include "tkb/knowledge_base.hpp"
 
 TEST_CASE("for_each_note streams the notes of load_knowledge_base in path order", "[knowledge_base]") {
@@ -42,5 +48,52 @@ TEST_CASE("for_each_note streams the notes of load_knowledge_base in path order"
     REQUIRE(problems.size() == 1);
     CHECK(problems[0].path == "big.md");
     CHECK(problems[0].rule == "unreadable-file");
+  }
+}
+
+TEST_CASE("for_each_note renders batches on the parsing threads and writes them in order",
+          "[knowledge_base]") {
+  std::map<std::string, std::string> files;
+  for (int i = 0; i < 300; ++i) {
+    files["c" + std::to_string(i % 3) + "/n" + std::to_string(i) + ".md"] = "text\n";
+  }
+  files["c1/big.md"] = std::string(2000, 'x');  // fails to load: in no batch's text
+  tkb::MemoryFileSystem fs(files);
+  std::string expected;
+  for (const auto& [path, text] : files) {
+    if (path != "c1/big.md") expected += path + "\n";
+  }
+  for (unsigned jobs : {1u, 2u, 4u}) {
+    INFO("jobs " << jobs);
+    tkb::LoadOptions options;
+    options.max_note_bytes = 1000;
+    options.jobs = jobs;
+    std::vector<std::string> visited;
+    std::string visits, written;  // the paths visited, and the text written, so far
+    bool in_order = true;  // each batch is written after its notes' visits, before the next's
+    std::vector<tkb::Diagnostic> problems;
+    tkb::for_each_note(
+        fs, options,
+        [](std::span<const tkb::Note* const> notes) {
+          std::string s;
+          for (const tkb::Note* n : notes) s += n->path + "\n";
+          tkb::RenderedText text{std::make_unique_for_overwrite<char[]>(s.size()), s.size()};
+          std::copy(s.begin(), s.end(), text.bytes.get());
+          return text;
+        },
+        [&](tkb::Note& n) {
+          visited.push_back(n.path);
+          visits += n.path + "\n";
+        },
+        [&](std::string_view text) {
+          written += text;
+          in_order = in_order && written == visits;
+        },
+        problems);
+    CHECK(in_order);
+    CHECK(written == expected);
+    CHECK(visited.size() == 300);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0].path == "c1/big.md");
   }
 }
