@@ -420,7 +420,35 @@ class Scanner {
     return p + 1;
   }
 
+  // The form nearly every anchor has, <a class="yt-timestamp" data-t="T">[T]</a> with T of
+  // digits and ':', settled by comparing bytes: the anchor and the offset past it that the
+  // general reading in anchor() finds, or 0 when the text at `p` is not in that form.
+  std::size_t canonical_anchor(std::size_t p, std::size_t e) {
+    static constexpr std::string_view kStart = "<a class=\"yt-timestamp\" data-t=\"";
+    static constexpr std::size_t kMaxTime = 15;
+    const char* d = m_text.data();
+    if (e - p < kStart.size() || std::memcmp(d + p, kStart.data(), kStart.size()) != 0) return 0;
+    const std::size_t v = p + kStart.size();
+    std::size_t q = v;
+    while (q < e && q - v <= kMaxTime && ((d[q] >= '0' && d[q] <= '9') || d[q] == ':')) ++q;
+    const std::size_t n = q - v;
+    // `">[` T `]</a>` follows T.
+    if (n == 0 || n > kMaxTime || e - q < n + 8 || d[q] != '"' || d[q + 1] != '>' ||
+        d[q + 2] != '[' || std::memcmp(d + q + 3, d + v, n) != 0 ||
+        std::memcmp(d + q + 3 + n, "]</a>", 5) != 0) {
+      return 0;
+    }
+    TimestampAnchor a;
+    a.pos = m_lines.at(p);
+    a.data_t = m_text.substr(v, n);
+    a.label = m_text.substr(q + 3, n);
+    check_times(a, p);
+    m_out.anchors.push_back(std::move(a));
+    return q + n + 8;
+  }
+
   std::size_t anchor(std::size_t p, std::size_t e) {
+    if (std::size_t after = canonical_anchor(p, e)) return after;
     // The tag ends at the first '>' (a tag may wrap onto the next lines, but not across a
     // blank line); the label at the first "</a>" after it.
     // One search for '>' or a line break; only a tag that wraps needs the blank-line test.

@@ -1,5 +1,6 @@
 #include "tkb/timestamp.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "tkb/text.hpp"
@@ -9,6 +10,20 @@ namespace tkb {
 TimeParse parse_time(std::string_view text) {
   TimeParse result;
   if (text.empty()) return result;
+  // HH:MM:SS, the form nearly every timestamp has, read without the loop below.
+  if (text.size() == 8 && text[2] == ':' && text[5] == ':') {
+    auto digit = [&](std::size_t k) { return static_cast<unsigned>(text[k]) - '0'; };
+    const unsigned h1 = digit(0), h2 = digit(1), m1 = digit(3), m2 = digit(4), s1 = digit(6),
+                   s2 = digit(7);
+    if (std::max({h1, h2, m1, m2, s1, s2}) < 10) {
+      if (m1 >= 6 || s1 >= 6) {
+        result.error = TimeError::field_out_of_range;
+      } else {
+        result.seconds = (h1 * 10 + h2) * 3600 + (m1 * 10 + m2) * 60 + s1 * 10 + s2;
+      }
+      return result;
+    }
+  }
   std::int64_t fields[3];
   int count = 0;
   std::size_t i = 0;

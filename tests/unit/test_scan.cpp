@@ -553,3 +553,64 @@ TEST_CASE("scan: plain_text collapses a double space wherever it falls", "[scan]
     CHECK(plain_text(s) == std::string(k, 'a') + (k ? " " : "") + std::string(40, 'b'));
   }
 }
+
+TEST_CASE("scan: the usual anchor form reads as the general reading does", "[scan]") {
+  // Each anchor in the usual form (read by comparing bytes) and with a second space before
+  // data-t (read by the attribute parser), one byte earlier so that what follows it sits at
+  // the same offsets: the anchors, and the links and findings after them, must be the same,
+  // whatever the time, the label and where the text ends.
+  const std::vector<std::string> times = {
+      "00:01:02",        "1:02", "62", "",         "99:99:99",
+      "1:2:3:4",         "0:60", ":",  "00:00:05", "123456789012345",
+      "1234567890123456"};
+  const std::vector<std::string> labels = {"[T]",   "[00:01:02]", "T",  "[ T ]", "[T]</A",
+                                           "[T]\n", "[[T]]",      "[T", "[T]]"};
+  const std::string after = "</a> then [[Next note]] at [00:02:00]. `<a x>` done\n";
+  // The anchor's own place, one column later in the usual form.
+  auto shifted = [](Position pos) {
+    if (pos.line == 1 && pos.column == 4) ++pos.column, ++pos.offset;
+    return pos;
+  };
+  int compared = 0, usual = 0;
+  for (const std::string& t : times) {
+    for (std::string label : labels) {
+      for (std::size_t pos; (pos = label.find('T')) != std::string::npos;) label.replace(pos, 1, t);
+      for (std::size_t cut : {std::string::npos, std::size_t{0}, std::size_t{1}, std::size_t{4}}) {
+        std::string tail = label + after;
+        if (cut != std::string::npos) tail = tail.substr(0, label.size() + cut);
+        const std::string fast = "Hi, <a class=\"yt-timestamp\" data-t=\"" + t + "\">" + tail;
+        const std::string general = "Hi,<a class=\"yt-timestamp\"  data-t=\"" + t + "\">" + tail;
+        Note f = parse_note(fast, "chan/n.md"), g = parse_note(general, "chan/n.md");
+        INFO("text: " << show(fast));
+        REQUIRE(f.anchors.size() == g.anchors.size());
+        for (std::size_t i = 0; i < f.anchors.size(); ++i) {
+          CHECK(f.anchors[i].data_t == g.anchors[i].data_t);
+          CHECK(f.anchors[i].seconds == g.anchors[i].seconds);
+          CHECK(f.anchors[i].label == g.anchors[i].label);
+          CHECK(f.anchors[i].pos == shifted(g.anchors[i].pos));
+          CHECK(f.anchors[i].text == g.anchors[i].text);
+        }
+        same_links(f.links, g.links);
+        REQUIRE(f.diagnostics.size() == g.diagnostics.size());
+        for (std::size_t i = 0; i < f.diagnostics.size(); ++i) {
+          Diagnostic d = g.diagnostics[i];
+          d.pos = shifted(d.pos);
+          CHECK(format_diagnostic(f.diagnostics[i]) == format_diagnostic(d));
+        }
+        ++compared;
+        usual += label == "[" + t + "]" && cut == std::string::npos && !t.empty() ? 1 : 0;
+      }
+    }
+  }
+  CHECK(compared == 11 * 9 * 4);
+  CHECK(usual == 11);  // the usual form, with each non-empty time (00:01:02 twice)
+  // One for the record: the usual form, its time and the text after it.
+  Note n = parse_note("Hi <a class=\"yt-timestamp\" data-t=\"00:01:02\">[00:01:02]</a> [[x]]\n",
+                      "chan/n.md");
+  REQUIRE(n.anchors.size() == 1);
+  CHECK(n.anchors[0].seconds == 62);
+  CHECK(n.anchors[0].label == "00:01:02");
+  CHECK(n.anchors[0].pos.column == 4);
+  REQUIRE(n.links.size() == 1);
+  CHECK(n.links[0].pos.column == 61);
+}
