@@ -54,6 +54,18 @@ char* put(char* p, std::string_view s) {
 }
 
 char* put_number(char* p, std::int64_t v) {
+  // Times and line numbers are nearly always below 100,000: written without the general
+  // conversion's work.
+  if (v >= 0 && v < 100000) {
+    auto u = static_cast<unsigned>(v);
+    const std::size_t len = u < 10 ? 1 : u < 100 ? 2 : u < 1000 ? 3 : u < 10000 ? 4 : 5;
+    char* d = p + len;
+    do {
+      *--d = static_cast<char>('0' + u % 10);
+      u /= 10;
+    } while (u != 0);
+    return p + len;
+  }
   return std::to_chars(p, p + 20, v).ptr;  // 20: the digits and sign of any int64
 }
 

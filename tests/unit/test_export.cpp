@@ -119,12 +119,14 @@ TEST_CASE("append_timestamp_rows: numbers at their longest fit the room counted"
   n.video_id = "abcdefghijk";
   n.headings.push_back(Heading{"Only, heading", {}, 2});
   const std::vector<std::optional<std::int64_t>> times = {
-      std::nullopt, 0,     9,     35999, 36000, 359999, 360000, -1, -3600,
+      std::nullopt, 0,     9,     10,    99,    100,   9999,   10000,  99999, 100000,
+      35999,        36000, 359999, 360000, -1,  -3600,
       std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::min()};
   for (std::size_t k = 0; k < times.size(); ++k) {
     TimestampAnchor a;
     a.seconds = times[k];
-    a.pos.line = k % 2 ? 4294967295u : 1u;
+    const std::uint32_t lines[] = {1, 9, 10, 99999, 100000, 12345};
+    a.pos.line = k % 2 ? 4294967295u : lines[k / 2 % 6];
     a.heading = k % 3 == 0 ? -1 : 0;
     a.text = k % 2 ? "a, \"quoted\" text" : "";
     n.anchors.push_back(a);
