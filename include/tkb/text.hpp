@@ -89,6 +89,10 @@ struct TextScan {
 // lead bytes of the invisible characters) into `e2_ef` (cleared first).
 TextScan scan_text(std::string_view text, std::vector<std::uint32_t>& line_starts,
                    std::vector<std::uint32_t>& e2_ef);
+// The same without the 32-byte (AVX2) steps scan_text takes where the processor has them:
+// what scan_text does elsewhere, for tests to compare the two.
+TextScan scan_text_narrow(std::string_view text, std::vector<std::uint32_t>& line_starts,
+                          std::vector<std::uint32_t>& e2_ef);
 
 // Levenshtein distance, giving up (returning max + 1) once it must exceed `max`.
 std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t max);

@@ -2,8 +2,10 @@
 // edit_distance.
 #include <catch2/catch.hpp>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tkb/text.hpp"
 
@@ -211,4 +213,63 @@ TEST_CASE("text: letters_and_digits keeps ASCII letters, lower-cased, and digits
   CHECK(out.empty());
   letters_and_digits("!?", out);
   CHECK(out.empty());
+}
+
+namespace {
+
+// What scan_text must find, one byte at a time.
+struct Oracle {
+  std::vector<std::uint32_t> lines;
+  bool nul;
+};
+Oracle scan_oracle(std::string_view t) {
+  Oracle o{{0}, false};
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t[i] == '\n') o.lines.push_back(static_cast<std::uint32_t>(i + 1));
+    if (t[i] == '\0') o.nul = true;
+  }
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("scan_text: the 32-byte and 16-byte steps find the same, wherever bytes fall", "[text]") {
+  // Pieces: ASCII, line breaks, NUL, two- and three-byte characters (with 0xE2 and 0xEF
+  // lead bytes), and broken sequences, at random places in texts of every length around the
+  // 16- and 32-byte steps.
+  const std::vector<std::string> pieces = {"a",        "word ",    "\n",      std::string(1, '\0'),
+                                           "\xC3\xA9", "\xE2\x80\x9C", "\xE2\x80\x8B",
+                                           "\xEF\xBB\xBF", "\xFF",  "\x80",    "\xE2\x80"};
+  std::uint32_t seed = 12345;
+  auto next = [&] { return seed = seed * 1664525u + 1013904223u; };
+  std::vector<std::uint32_t> l1, e1, l2, e2;
+  int with_nul = 0, invalid = 0, with_e2_ef = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string t;
+    const std::size_t want = next() % 140;
+    const bool clean = round % 2 == 0;  // half without NUL or broken sequences
+    while (t.size() < want) {
+      std::size_t k = next() % pieces.size();
+      if (clean && (k == 3 || k >= 8)) continue;
+      t += pieces[k];
+    }
+    TextScan a = scan_text(t, l1, e1);
+    TextScan b = scan_text_narrow(t, l2, e2);
+    Oracle o = scan_oracle(t);
+    INFO("round " << round << " size " << t.size());
+    REQUIRE(a.has_nul == b.has_nul);
+    REQUIRE(a.has_nul == o.nul);
+    REQUIRE(a.valid_utf8 == b.valid_utf8);
+    REQUIRE(a.valid_utf8 == is_valid_utf8(t));
+    REQUIRE(l1 == l2);
+    REQUIRE(l1 == o.lines);
+    REQUIRE(e1 == e2);
+    with_nul += a.has_nul;
+    invalid += !a.valid_utf8;
+    with_e2_ef += !e1.empty();
+  }
+  // Each kind of text was met many times.
+  CHECK(with_nul > 3000);
+  CHECK(invalid > 3000);
+  CHECK(with_e2_ef > 3000);
 }
