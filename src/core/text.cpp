@@ -298,9 +298,9 @@ namespace {
 // binary runs on any x86-64). From `i` up to the last whole 32 bytes; returns where it
 // stopped.
 __attribute__((target("avx2"))) std::size_t scan_text_avx2(std::string_view text, std::size_t i,
-                                                          std::size_t& checked, TextScan& r,
-                                                          std::vector<std::uint32_t>& line_starts,
-                                                          std::vector<std::uint32_t>& e2_ef) {
+                                                           std::size_t& checked, TextScan& r,
+                                                           std::vector<std::uint32_t>& line_starts,
+                                                           std::vector<std::uint32_t>& e2_ef) {
   const char* d = text.data();
   const std::size_t n = text.size();
   const __m256i nl = _mm256_set1_epi8('\n'), zero = _mm256_setzero_si256();

@@ -118,10 +118,13 @@ TEST_CASE("append_timestamp_rows: numbers at their longest fit the room counted"
   n.title = "Title";
   n.video_id = "abcdefghijk";
   n.headings.push_back(Heading{"Only, heading", {}, 2});
-  const std::vector<std::optional<std::int64_t>> times = {
-      std::nullopt, 0,     9,     10,    99,    100,   9999,   10000,  99999, 100000,
-      35999,        36000, 359999, 360000, -1,  -3600,
-      std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::min()};
+  const std::int64_t most = std::numeric_limits<std::int64_t>::max();
+  const std::int64_t least = std::numeric_limits<std::int64_t>::min();
+  const std::vector<std::int64_t> values = {0,      9,     10,     99,    100,   9999,
+                                            10000,  99999, 100000, 35999, 36000, 359999,
+                                            360000, -1,    -3600,  most,  least};
+  std::vector<std::optional<std::int64_t>> times = {std::nullopt};
+  times.insert(times.end(), values.begin(), values.end());
   for (std::size_t k = 0; k < times.size(); ++k) {
     TimestampAnchor a;
     a.seconds = times[k];

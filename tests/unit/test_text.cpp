@@ -237,9 +237,10 @@ TEST_CASE("scan_text: the 32-byte and 16-byte steps find the same, wherever byte
   // Pieces: ASCII, line breaks, NUL, two- and three-byte characters (with 0xE2 and 0xEF
   // lead bytes), and broken sequences, at random places in texts of every length around the
   // 16- and 32-byte steps.
-  const std::vector<std::string> pieces = {"a",        "word ",    "\n",      std::string(1, '\0'),
-                                           "\xC3\xA9", "\xE2\x80\x9C", "\xE2\x80\x8B",
-                                           "\xEF\xBB\xBF", "\xFF",  "\x80",    "\xE2\x80"};
+  const std::vector<std::string> pieces = {
+      "a",        "word ",        "\n",           std::string(1, '\0'),
+      "\xC3\xA9", "\xE2\x80\x9C", "\xE2\x80\x8B", "\xEF\xBB\xBF",
+      "\xFF",     "\x80",         "\xE2\x80"};
   std::uint32_t seed = 12345;
   auto next = [&] { return seed = seed * 1664525u + 1013904223u; };
   std::vector<std::uint32_t> l1, e1, l2, e2;
