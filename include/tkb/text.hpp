@@ -89,10 +89,17 @@ struct TextScan {
 // lead bytes of the invisible characters) into `e2_ef` (cleared first).
 TextScan scan_text(std::string_view text, std::vector<std::uint32_t>& line_starts,
                    std::vector<std::uint32_t>& e2_ef);
-// The same without the 32-byte (AVX2) steps scan_text takes where the processor has them:
-// what scan_text does elsewhere, for tests to compare the two.
-TextScan scan_text_narrow(std::string_view text, std::vector<std::uint32_t>& line_starts,
-                          std::vector<std::uint32_t>& e2_ef);
+// The longest searches of the parser (scan_text, the inline scanner, plain_text) take 32
+// bytes at a time where the processor has AVX2, else 16. For tests, which compare the two:
+// off, the 16-byte steps are taken everywhere (not thread-safe; on by default).
+void use_wide_steps(bool on);
+// Steps of the given width for as long as it lives, wide ones afterwards (for tests).
+struct WideSteps {
+  explicit WideSteps(bool on) { use_wide_steps(on); }
+  ~WideSteps() { use_wide_steps(true); }
+  WideSteps(const WideSteps&) = delete;
+  WideSteps& operator=(const WideSteps&) = delete;
+};
 
 // Levenshtein distance, giving up (returning max + 1) once it must exceed `max`.
 std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t max);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstring>
 #include <map>
 
@@ -126,6 +127,55 @@ std::string_view loose_data_t(std::string_view tag) {
   return tag.substr(k, e - k);
 }
 
+#if defined(TKB_HAVE_AVX2)
+// Scanner::skip_plain's search, 32 bytes at a time while 32 remain before `e`: moves `p` to
+// the first of '\\', '`', '[' or '<' and returns true, or returns false with `p` where the
+// search must go on.
+TKB_AVX2 bool skip_plain_avx2(const char* d, std::size_t& p, std::size_t e) {
+  const __m256i bs = _mm256_set1_epi8('\\'), bt = _mm256_set1_epi8('`'), br = _mm256_set1_epi8('['),
+                lt = _mm256_set1_epi8('<');
+  for (; p + 32 <= e; p += 32) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(d + p));
+    const __m256i hits =
+        _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, bs), _mm256_cmpeq_epi8(v, bt)),
+                        _mm256_or_si256(_mm256_cmpeq_epi8(v, br), _mm256_cmpeq_epi8(v, lt)));
+    if (const auto m = static_cast<unsigned>(_mm256_movemask_epi8(hits))) {
+      p += static_cast<std::size_t>(__builtin_ctz(m));
+      return true;
+    }
+  }
+  return false;
+}
+
+// plain_run's search, 32 bytes at a time while 33 remain (a window and the byte after it):
+// the offset of the first byte that stops the stretch begun at `from`, or npos with `i`
+// where the search must go on.
+TKB_AVX2 std::size_t plain_run_avx2(const char* d, std::size_t n, std::size_t& i) {
+  const __m256i lb = _mm256_set1_epi8('['), lt = _mm256_set1_epi8('<'), st = _mm256_set1_epi8('*'),
+                bt = _mm256_set1_epi8('`'), us = _mm256_set1_epi8('_'), nl = _mm256_set1_epi8('\n'),
+                cr = _mm256_set1_epi8('\r'), tb = _mm256_set1_epi8('\t'),
+                sp = _mm256_set1_epi8(' ');
+  for (; i + 33 <= n; i += 32) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(d + i));
+    const __m256i next = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(d + i + 1));
+    const __m256i markup = _mm256_or_si256(
+        _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, lb), _mm256_cmpeq_epi8(v, lt)),
+                        _mm256_or_si256(_mm256_cmpeq_epi8(v, st), _mm256_cmpeq_epi8(v, bt))),
+        _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, us), _mm256_cmpeq_epi8(v, nl)),
+                        _mm256_or_si256(_mm256_cmpeq_epi8(v, cr), _mm256_cmpeq_epi8(v, tb))));
+    // A double space stops the stretch at its second byte, which may be the next window's
+    // first (bit 32).
+    const __m256i double_space =
+        _mm256_and_si256(_mm256_cmpeq_epi8(v, sp), _mm256_cmpeq_epi8(next, sp));
+    const std::uint64_t stop =
+        static_cast<std::uint32_t>(_mm256_movemask_epi8(markup)) |
+        (std::uint64_t{static_cast<std::uint32_t>(_mm256_movemask_epi8(double_space))} << 1);
+    if (stop) return i + static_cast<std::size_t>(__builtin_ctzll(stop));
+  }
+  return std::string_view::npos;
+}
+#endif
+
 class Scanner {
  public:
   Scanner(std::string_view text, const LineIndex& lines, ScanOutput& out, bool lint)
@@ -175,6 +225,9 @@ class Scanner {
   // at a time where SSE2 is there (every x86-64).
   std::size_t skip_plain(std::size_t p, std::size_t e) const {
     const char* d = m_text.data();
+#if defined(TKB_HAVE_AVX2)
+    if (simd::wide() && skip_plain_avx2(d, p, e)) return p;
+#endif
 #if defined(__SSE2__)
     const __m128i bs = _mm_set1_epi8('\\'), bt = _mm_set1_epi8('`'), br = _mm_set1_epi8('['),
                   lt = _mm_set1_epi8('<');
@@ -654,6 +707,13 @@ void scan_inline(std::string_view text, std::size_t begin, std::size_t end,
 std::size_t plain_run(std::string_view md, std::size_t i) {
   const std::size_t from = i;
   const char* d = md.data();
+#if defined(TKB_HAVE_AVX2)
+  if (simd::wide()) {
+    if (std::size_t stop = plain_run_avx2(d, md.size(), i); stop != std::string_view::npos) {
+      return stop - from;
+    }
+  }
+#endif
 #if defined(__SSE2__)
   const __m128i lb = _mm_set1_epi8('['), lt = _mm_set1_epi8('<'), st = _mm_set1_epi8('*'),
                 bt = _mm_set1_epi8('`'), us = _mm_set1_epi8('_'), nl = _mm_set1_epi8('\n'),

@@ -1,12 +1,23 @@
 #pragma once
-// Searching text sixteen bytes at a time with SSE2 (every x86-64), the last bytes included.
+// Searching text sixteen bytes at a time with SSE2 (every x86-64), the last bytes included;
+// the longest searches also go 32 bytes at a time with AVX2 where the processor has it
+// (functions marked TKB_AVX2, called only when wide() says so).
 
 #include <cstddef>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define TKB_HAVE_AVX2 1
+#define TKB_AVX2 __attribute__((target("avx2")))
+#endif
 
 namespace tkb::simd {
+
+// Whether to take the 32-byte steps: the processor has AVX2 and no test turned them off
+// (tkb::use_wide_steps).
+bool wide();
 
 #if defined(__SSE2__)
 

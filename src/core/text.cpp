@@ -7,9 +7,7 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#endif
+#include "simd.hpp"
 
 namespace tkb {
 
@@ -292,15 +290,13 @@ bool is_valid_utf8(std::string_view s) {
 
 namespace {
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#define TKB_HAVE_AVX2_SCAN 1
+#if defined(TKB_HAVE_AVX2)
 // scan_text's loop, 32 bytes at a time, for processors with AVX2 (asked at run time: the
 // binary runs on any x86-64). From `i` up to the last whole 32 bytes; returns where it
 // stopped.
-__attribute__((target("avx2"))) std::size_t scan_text_avx2(std::string_view text, std::size_t i,
-                                                           std::size_t& checked, TextScan& r,
-                                                           std::vector<std::uint32_t>& line_starts,
-                                                           std::vector<std::uint32_t>& e2_ef) {
+TKB_AVX2 std::size_t scan_text_avx2(std::string_view text, std::size_t i, std::size_t& checked,
+                                    TextScan& r, std::vector<std::uint32_t>& line_starts,
+                                    std::vector<std::uint32_t>& e2_ef) {
   const char* d = text.data();
   const std::size_t n = text.size();
   const __m256i nl = _mm256_set1_epi8('\n'), zero = _mm256_setzero_si256();
@@ -334,7 +330,7 @@ TextScan scan_text_with(std::string_view text, std::vector<std::uint32_t>& line_
   const std::size_t n = text.size();
   std::size_t i = 0;
   std::size_t checked = 0;  // UTF-8 is checked up to here (a sequence may cross a block)
-#if defined(TKB_HAVE_AVX2_SCAN)
+#if defined(TKB_HAVE_AVX2)
   if (wide) i = scan_text_avx2(text, i, checked, r, line_starts, e2_ef);
 #else
   (void)wide;
@@ -374,18 +370,27 @@ TextScan scan_text_with(std::string_view text, std::vector<std::uint32_t>& line_
 
 TextScan scan_text(std::string_view text, std::vector<std::uint32_t>& line_starts,
                    std::vector<std::uint32_t>& e2_ef) {
-#if defined(TKB_HAVE_AVX2_SCAN)
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-#else
-  constexpr bool avx2 = false;
-#endif
-  return scan_text_with(text, line_starts, e2_ef, avx2);
+  return scan_text_with(text, line_starts, e2_ef, simd::wide());
 }
 
-TextScan scan_text_narrow(std::string_view text, std::vector<std::uint32_t>& line_starts,
-                          std::vector<std::uint32_t>& e2_ef) {
-  return scan_text_with(text, line_starts, e2_ef, false);
+namespace {
+bool g_wide_allowed = true;
+}  // namespace
+
+void use_wide_steps(bool on) {
+  g_wide_allowed = on;
 }
+
+namespace simd {
+bool wide() {
+#if defined(TKB_HAVE_AVX2)
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  return avx2 && g_wide_allowed;
+#else
+  return false;
+#endif
+}
+}  // namespace simd
 
 std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t max) {
   if (a.size() > b.size()) std::swap(a, b);

@@ -10,6 +10,7 @@
 
 #include "tkb/blocks.hpp"
 #include "tkb/parse.hpp"
+#include "tkb/text.hpp"
 
 using namespace tkb;
 
@@ -585,29 +586,32 @@ TEST_CASE("parse: what the searches look for is found at every offset of the lin
   // before: each construct goes at every offset of a line, and the line's end at every
   // distance after it (the last window ends at the note's end).
   const std::string a = "<a class=\"yt-timestamp\" data-t=\"00:01:02\">00:01:02</a>";
-  for (std::size_t k = 0; k < 40; ++k) {
-    for (std::size_t tail = 0; tail < 20; tail += 3) {
-      const std::string pad(k, 'x'), after(tail, 'y');
-      INFO("k " << k << " tail " << tail);
-      {
-        const Note n = parse_note("Hi.\n" + pad + "\xE2\x80\x8B" + after, "n.md");
-        REQUIRE(n.diagnostics.size() == 1);
-        CHECK(n.diagnostics[0].rule == "invisible-characters");
-        CHECK(n.diagnostics[0].pos.column == k + 1);
-      }
-      {
-        const Note n = parse_note(pad + ". Then said " + a + after, "n.md");
-        REQUIRE(n.anchors.size() == 1);
-        CHECK(n.anchors[0].pos.column == k + 13);
-        CHECK(n.anchors[0].text == "Then said");
-        CHECK(n.anchors[0].seconds == 62);
-      }
-      {
-        const Note n = parse_note(pad + " [[target|shown]]" + after, "n.md");
-        REQUIRE(n.links.size() == 1);
-        CHECK(n.links[0].pos.column == k + 2);
-        CHECK(n.links[0].target() == "target");
-        CHECK(n.links[0].alias() == "shown");
+  for (bool wide : {true, false}) {  // with 32-byte steps (where there are) and 16-byte ones
+    const WideSteps steps(wide);
+    for (std::size_t k = 0; k < 72; ++k) {
+      for (std::size_t tail = 0; tail < 20; tail += 3) {
+        const std::string pad(k, 'x'), after(tail, 'y');
+        INFO("k " << k << " tail " << tail << " wide " << wide);
+        {
+          const Note n = parse_note("Hi.\n" + pad + "\xE2\x80\x8B" + after, "n.md");
+          REQUIRE(n.diagnostics.size() == 1);
+          CHECK(n.diagnostics[0].rule == "invisible-characters");
+          CHECK(n.diagnostics[0].pos.column == k + 1);
+        }
+        {
+          const Note n = parse_note(pad + ". Then said " + a + after, "n.md");
+          REQUIRE(n.anchors.size() == 1);
+          CHECK(n.anchors[0].pos.column == k + 13);
+          CHECK(n.anchors[0].text == "Then said");
+          CHECK(n.anchors[0].seconds == 62);
+        }
+        {
+          const Note n = parse_note(pad + " [[target|shown]]" + after, "n.md");
+          REQUIRE(n.links.size() == 1);
+          CHECK(n.links[0].pos.column == k + 2);
+          CHECK(n.links[0].target() == "target");
+          CHECK(n.links[0].alias() == "shown");
+        }
       }
     }
   }
