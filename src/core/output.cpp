@@ -43,6 +43,11 @@ std::string cell_text(const Cell& c, std::string_view list_sep, std::string_view
 bool has_special(std::string_view cell, bool csv) {
   const char s0 = csv ? ',' : '\t', s1 = csv ? '"' : '\n', s2 = '\r', s3 = csv ? '\n' : '\\';
   std::size_t i = 0;
+#if defined(TKB_HAVE_AVX2)
+  if (simd::wide() && simd::find_any_wide(cell.data(), i, cell.size(), s0, s1, s2, s3)) {
+    return true;
+  }
+#endif
 #if defined(__SSE2__)
   const __m128i a = _mm_set1_epi8(s0), b = _mm_set1_epi8(s1), c = _mm_set1_epi8(s2),
                 d = _mm_set1_epi8(s3);

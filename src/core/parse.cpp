@@ -108,9 +108,12 @@ std::size_t last_close_tag(std::string_view seg) {
 }
 
 // The first offset at or after `i` holding a byte that can matter to a sentence's start
-// ('[', ']', '.', '!', '?'), or seg.size(). Sixteen bytes at a time with SSE2.
+// ('[', ']', '.', '!', '?'), or seg.size(). 32 or sixteen bytes at a time (AVX2, SSE2).
 std::size_t next_sentence_byte(std::string_view seg, std::size_t i) {
   const char* d = seg.data();
+#if defined(TKB_HAVE_AVX2)
+  if (simd::wide() && simd::find_any_wide(d, i, seg.size(), '[', ']', '.', '!', '?')) return i;
+#endif
 #if defined(__SSE2__)
   const __m128i a = _mm_set1_epi8('['), b = _mm_set1_epi8(']'), c = _mm_set1_epi8('.'),
                 e = _mm_set1_epi8('!'), f = _mm_set1_epi8('?');

@@ -128,25 +128,6 @@ std::string_view loose_data_t(std::string_view tag) {
 }
 
 #if defined(TKB_HAVE_AVX2)
-// Scanner::skip_plain's search, 32 bytes at a time while 32 remain before `e`: moves `p` to
-// the first of '\\', '`', '[' or '<' and returns true, or returns false with `p` where the
-// search must go on.
-TKB_AVX2 bool skip_plain_avx2(const char* d, std::size_t& p, std::size_t e) {
-  const __m256i bs = _mm256_set1_epi8('\\'), bt = _mm256_set1_epi8('`'), br = _mm256_set1_epi8('['),
-                lt = _mm256_set1_epi8('<');
-  for (; p + 32 <= e; p += 32) {
-    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(d + p));
-    const __m256i hits =
-        _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(v, bs), _mm256_cmpeq_epi8(v, bt)),
-                        _mm256_or_si256(_mm256_cmpeq_epi8(v, br), _mm256_cmpeq_epi8(v, lt)));
-    if (const auto m = static_cast<unsigned>(_mm256_movemask_epi8(hits))) {
-      p += static_cast<std::size_t>(__builtin_ctz(m));
-      return true;
-    }
-  }
-  return false;
-}
-
 // plain_run's search, 32 bytes at a time while 33 remain (a window and the byte after it):
 // the offset of the first byte that stops the stretch begun at `from`, or npos with `i`
 // where the search must go on.
@@ -226,7 +207,7 @@ class Scanner {
   std::size_t skip_plain(std::size_t p, std::size_t e) const {
     const char* d = m_text.data();
 #if defined(TKB_HAVE_AVX2)
-    if (simd::wide() && skip_plain_avx2(d, p, e)) return p;
+    if (simd::wide() && simd::find_any_wide(d, p, e, '\\', '`', '[', '<')) return p;
 #endif
 #if defined(__SSE2__)
     const __m128i bs = _mm_set1_epi8('\\'), bt = _mm_set1_epi8('`'), br = _mm_set1_epi8('['),

@@ -16,8 +16,30 @@
 namespace tkb::simd {
 
 // Whether to take the 32-byte steps: the processor has AVX2 and no test turned them off
-// (tkb::use_wide_steps).
-bool wide();
+// (tkb::use_wide_steps). Set once before main() runs (text.cpp).
+extern bool g_wide;
+inline bool wide() {
+  return g_wide;
+}
+
+#if defined(TKB_HAVE_AVX2)
+// Moves `p` to the first offset in [p, e) holding one of `bytes` and returns true, 32 bytes at
+// a time while 32 remain; otherwise returns false with `p` where a narrower search must go on.
+// Only when wide() says so.
+template <class... Bytes>
+TKB_AVX2 inline bool find_any_wide(const char* d, std::size_t& p, std::size_t e, Bytes... bytes) {
+  for (; p + 32 <= e; p += 32) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(d + p));
+    __m256i hits = _mm256_setzero_si256();
+    ((hits = _mm256_or_si256(hits, _mm256_cmpeq_epi8(v, _mm256_set1_epi8(bytes)))), ...);
+    if (const auto m = static_cast<unsigned>(_mm256_movemask_epi8(hits))) {
+      p += static_cast<std::size_t>(__builtin_ctz(m));
+      return true;
+    }
+  }
+  return false;
+}
+#endif
 
 #if defined(__SSE2__)
 

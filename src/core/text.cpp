@@ -374,23 +374,22 @@ TextScan scan_text(std::string_view text, std::vector<std::uint32_t>& line_start
 }
 
 namespace {
-bool g_wide_allowed = true;
-}  // namespace
-
-void use_wide_steps(bool on) {
-  g_wide_allowed = on;
-}
-
-namespace simd {
-bool wide() {
+bool has_avx2() {
 #if defined(TKB_HAVE_AVX2)
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  return avx2 && g_wide_allowed;
+  __builtin_cpu_init();  // this may run before the constructor that would call it
+  return __builtin_cpu_supports("avx2");
 #else
   return false;
 #endif
 }
-}  // namespace simd
+const bool g_has_avx2 = has_avx2();
+}  // namespace
+
+bool simd::g_wide = g_has_avx2;
+
+void use_wide_steps(bool on) {
+  simd::g_wide = on && g_has_avx2;
+}
 
 std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t max) {
   if (a.size() > b.size()) std::swap(a, b);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tkb/output.hpp"
+#include "tkb/text.hpp"
 
 using namespace tkb;
 
@@ -285,22 +286,25 @@ TEST_CASE("output: paths writer prints the first column alone", "[output]") {
   CHECK(write(Format::paths, {"list"}, {{std::vector<std::string>{"a", "b"}}}) == "a, b\n");
 }
 
-TEST_CASE("delimited cells: a special byte at every offset of cells up to 48 bytes", "[output]") {
-  // The search for special bytes goes sixteen bytes at a time and ends with one window that
-  // overlaps the one before: the byte must be found wherever it falls.
-  for (bool csv : {true, false}) {
-    for (char special : csv ? std::string(",\"\r\n") : std::string("\t\n\r\\")) {
-      for (std::size_t len = 1; len <= 48; ++len) {
-        CHECK(tkb::delimited_cell_is_plain(std::string(len, 'a'), csv, true));
-        for (std::size_t at = 0; at < len; ++at) {
-          std::string cell(len, 'a');
-          cell[at] = special;
-          INFO((csv ? "csv" : "tsv") << " len " << len << " at " << at);
-          REQUIRE_FALSE(tkb::delimited_cell_is_plain(cell, csv, true));
-          std::string out;
-          tkb::append_delimited_cell(out, cell, csv, true);
-          REQUIRE(out == (csv ? tkb::csv_escape(cell, true) : tkb::tsv_escape(cell, true)));
-          REQUIRE(out.size() > cell.size());
+TEST_CASE("delimited cells: a special byte at every offset of cells up to 72 bytes", "[output]") {
+  // The search for special bytes goes 32 or sixteen bytes at a time and ends with one window
+  // that overlaps the one before: the byte must be found wherever it falls, at either width.
+  for (bool wide : {true, false}) {
+    const tkb::WideSteps steps(wide);
+    for (bool csv : {true, false}) {
+      for (char special : csv ? std::string(",\"\r\n") : std::string("\t\n\r\\")) {
+        for (std::size_t len = 1; len <= 72; ++len) {
+          CHECK(tkb::delimited_cell_is_plain(std::string(len, 'a'), csv, true));
+          for (std::size_t at = 0; at < len; ++at) {
+            std::string cell(len, 'a');
+            cell[at] = special;
+            INFO((csv ? "csv" : "tsv") << " len " << len << " at " << at << " wide " << wide);
+            REQUIRE_FALSE(tkb::delimited_cell_is_plain(cell, csv, true));
+            std::string out;
+            tkb::append_delimited_cell(out, cell, csv, true);
+            REQUIRE(out == (csv ? tkb::csv_escape(cell, true) : tkb::tsv_escape(cell, true)));
+            REQUIRE(out.size() > cell.size());
+          }
         }
       }
     }
