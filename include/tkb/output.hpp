@@ -49,6 +49,27 @@ std::unique_ptr<RecordWriter> make_text_writer(Format format, std::string& text,
                                                const std::vector<std::string>& columns,
                                                const OutputOptions& options = {});
 
+// An aligned table in two passes, for rows that can be made twice, so that no table is held
+// in memory: every row measured with add() (the header too, by the constructor, when the
+// options ask for one), then written with make_table_writer as it comes, byte for byte what
+// make_writer(Format::table) writes. A row wider than its measure is a programming error
+// (abort), never a misaligned table.
+class TableWidths {
+ public:
+  TableWidths(const std::vector<std::string>& columns, const OutputOptions& options = {});
+  void add(const std::vector<Cell>& cells);
+  const std::vector<std::size_t>& widths() const { return m_widths; }
+
+ private:
+  std::vector<std::size_t> m_widths;
+  std::string m_text;  // reused for each cell
+};
+
+std::unique_ptr<RecordWriter> make_table_writer(std::ostream& out,
+                                                const std::vector<std::string>& columns,
+                                                const TableWidths& widths,
+                                                const OutputOptions& options = {});
+
 // Defined in the one translation unit that uses the JSON library.
 std::unique_ptr<RecordWriter> make_json_writer(std::ostream& out, std::vector<std::string> columns);
 

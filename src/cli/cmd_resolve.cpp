@@ -26,38 +26,64 @@ Cell path_or_null(const Loaded& loaded, const Resolution& r) {
 }
 
 int resolve_all_links(Context& ctx, const ResolveOptions& o, const Loaded& loaded) {
-  auto w = make_writer(o.format, ctx.out,
-                       {"source", "line", "column", "raw", "target", "rule", "status"},
-                       output_options(ctx));
-  // Links are resolved on every core a few hundred notes at a time, and written in order.
-  constexpr std::size_t kNotesPerBatch = 256;
+  const std::vector<std::string> columns = {"source", "line", "column", "raw",
+                                            "target", "rule", "status"};
   const auto& notes = loaded.kb.notes;
+  auto cells = [&](const Note& n, const WikiLink& l, const Resolution& r) {
+    return std::vector<Cell>{text_cell(n.path),
+                             static_cast<std::int64_t>(l.pos.line),
+                             static_cast<std::int64_t>(l.pos.column),
+                             text_cell(l.raw),
+                             path_or_null(loaded, r),
+                             std::string(to_string(r.rule)),
+                             status(l, r)};
+  };
+  // Links are resolved on every core a few hundred notes at a time, and handed over in order.
+  constexpr std::size_t kNotesPerBatch = 256;
   const std::size_t batches = (notes.size() + kNotesPerBatch - 1) / kNotesPerBatch;
-  ordered_parallel<std::vector<Resolution>>(
-      batches, ctx.global.jobs, 8,
-      [&](std::size_t b) {
-        std::vector<Resolution> out;
-        for (std::size_t i = b * kNotesPerBatch;
-             i < std::min(notes.size(), (b + 1) * kNotesPerBatch); ++i) {
-          for (const WikiLink& l : notes[i].links) {
-            out.push_back(loaded.resolver->resolve_link(l, static_cast<int>(i)));
+  auto each_row = [&](const std::vector<Resolution>& resolutions, std::size_t b, auto&& take) {
+    std::size_t k = 0;
+    for (std::size_t i = b * kNotesPerBatch; i < std::min(notes.size(), (b + 1) * kNotesPerBatch);
+         ++i) {
+      for (const WikiLink& l : notes[i].links) take(cells(notes[i], l, resolutions[k++]));
+    }
+  };
+  auto resolve_batches = [&](auto&& consume) {
+    ordered_parallel<std::vector<Resolution>>(
+        batches, ctx.global.jobs, 8,
+        [&](std::size_t b) {
+          std::vector<Resolution> out;
+          for (std::size_t i = b * kNotesPerBatch;
+               i < std::min(notes.size(), (b + 1) * kNotesPerBatch); ++i) {
+            for (const WikiLink& l : notes[i].links) {
+              out.push_back(loaded.resolver->resolve_link(l, static_cast<int>(i)));
+            }
           }
-        }
-        return out;
-      },
-      [&](std::size_t b, std::vector<Resolution>& resolutions) {
-        std::size_t k = 0;
-        for (std::size_t i = b * kNotesPerBatch;
-             i < std::min(notes.size(), (b + 1) * kNotesPerBatch); ++i) {
-          const Note& n = notes[i];
-          for (const WikiLink& l : n.links) {
-            const Resolution& r = resolutions[k++];
-            w->row({text_cell(n.path), static_cast<std::int64_t>(l.pos.line),
-                    static_cast<std::int64_t>(l.pos.column), text_cell(l.raw),
-                    path_or_null(loaded, r), std::string(to_string(r.rule)), status(l, r)});
-          }
-        }
-      });
+          return out;
+        },
+        consume);
+  };
+  if (o.format != Format::table) {
+    auto w = make_writer(o.format, ctx.out, columns, output_options(ctx));
+    resolve_batches([&](std::size_t b, std::vector<Resolution>& resolutions) {
+      each_row(resolutions, b, [&](const std::vector<Cell>& row) { w->row(row); });
+    });
+    w->finish();
+    return 0;
+  }
+  // The aligned table in two passes: the rows measured as the links are resolved, then made
+  // again and written as they come; a million-row table is never held (only the
+  // resolutions are, a few words each).
+  TableWidths widths(columns, output_options(ctx));
+  std::vector<std::vector<Resolution>> resolved(batches);
+  resolve_batches([&](std::size_t b, std::vector<Resolution>& resolutions) {
+    each_row(resolutions, b, [&](const std::vector<Cell>& row) { widths.add(row); });
+    resolved[b] = std::move(resolutions);
+  });
+  auto w = make_table_writer(ctx.out, columns, widths, output_options(ctx));
+  for (std::size_t b = 0; b < batches; ++b) {
+    each_row(resolved[b], b, [&](const std::vector<Cell>& row) { w->row(row); });
+  }
   w->finish();
   return 0;
 }

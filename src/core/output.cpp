@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <cstring>
 #include <string_view>
 
@@ -144,6 +145,34 @@ class DelimitedWriter : public RecordWriter {
   bool m_csv, m_neutralize;
 };
 
+// A table cell's text appended to `out`: lists joined with ", ", null as "-", and line breaks
+// and tabs as spaces (a row is one line).
+void append_table_text(std::string& out, const Cell& c) {
+  const std::size_t begin = out.size();
+  out += cell_text(c, ", ", "-");
+  for (std::size_t k = begin; k < out.size(); ++k) {
+    if (out[k] == '\n' || out[k] == '\r' || out[k] == '\t') out[k] = ' ';
+  }
+}
+
+// Code points, not bytes, so that accented names line up.
+std::size_t display_width(std::string_view s) {
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// One table line: the cells of a row padded to `widths` with two spaces between columns, the
+// last cell not padded, trailing spaces dropped.
+void append_table_line(std::string& line, const std::vector<std::string_view>& cells,
+                       const std::vector<std::size_t>& widths) {
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    line += cells[i];
+    if (i + 1 < cells.size()) line.append(widths[i] - display_width(cells[i]) + 2, ' ');
+  }
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  line += '\n';
+}
+
 // Columns aligned with two spaces; the last column is not padded. Every row waits for the
 // widest cell, so rows are kept compactly: their cells' text in one buffer.
 class TableWriter : public RecordWriter {
@@ -157,11 +186,7 @@ class TableWriter : public RecordWriter {
   }
   void row(const std::vector<Cell>& cells) override {
     for (const Cell& c : cells) {
-      std::size_t begin = m_text.size();
-      m_text += cell_text(c, ", ", "-");
-      for (std::size_t k = begin; k < m_text.size(); ++k) {
-        if (m_text[k] == '\n' || m_text[k] == '\r' || m_text[k] == '\t') m_text[k] = ' ';
-      }
+      append_table_text(m_text, c);
       m_cell_end.push_back(m_text.size());
     }
     const std::size_t first = m_row_end.empty() ? 0 : m_row_end.back();
@@ -173,16 +198,13 @@ class TableWriter : public RecordWriter {
   }
   void finish() override {
     std::string line;
+    std::vector<std::string_view> cells;
     std::size_t first = 0;
     for (std::size_t end : m_row_end) {
       line.clear();
-      for (std::size_t i = 0; first + i < end; ++i) {
-        std::string_view c = cell(first + i);
-        line += c;
-        if (first + i + 1 < end) line.append(m_width[i] - display_width(c) + 2, ' ');
-      }
-      while (!line.empty() && line.back() == ' ') line.pop_back();
-      line += '\n';
+      cells.clear();
+      for (std::size_t k = first; k < end; ++k) cells.push_back(cell(k));
+      append_table_line(line, cells, m_width);
       m_out << line;
       first = end;
     }
@@ -194,16 +216,58 @@ class TableWriter : public RecordWriter {
     std::size_t begin = k == 0 ? 0 : m_cell_end[k - 1];
     return std::string_view(m_text).substr(begin, m_cell_end[k] - begin);
   }
-  // Code points, not bytes, so that accented names line up.
-  static std::size_t display_width(std::string_view s) {
-    return static_cast<std::size_t>(std::count_if(
-        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-  }
   std::ostream& m_out;
   std::string m_text;                   // every cell's text, one after another
   std::vector<std::size_t> m_cell_end;  // where each cell's text ends in m_text
   std::vector<std::size_t> m_row_end;   // where each row's cells end in m_cell_end
   std::vector<std::size_t> m_width;     // widest cell of each column
+};
+
+// The same table with its widths known beforehand (TableWidths): each row written as it comes.
+class MeasuredTableWriter : public RecordWriter {
+ public:
+  MeasuredTableWriter(std::ostream& out, const std::vector<std::string>& columns,
+                      const TableWidths& widths, const OutputOptions& o)
+      : m_out(out), m_width(widths.widths()) {
+    if (o.header) {
+      std::vector<Cell> header(columns.begin(), columns.end());
+      row(header);
+    }
+  }
+  void row(const std::vector<Cell>& cells) override {
+    m_text.clear();
+    m_ends.clear();
+    for (const Cell& c : cells) {
+      append_table_text(m_text, c);
+      m_ends.push_back(m_text.size());
+    }
+    m_cells.clear();
+    for (std::size_t k = 0, begin = 0; k < m_ends.size(); begin = m_ends[k++]) {
+      m_cells.push_back(std::string_view(m_text).substr(begin, m_ends[k] - begin));
+    }
+    // A row wider than measured would misalign: a caller's error, not silently printed.
+    for (std::size_t k = 0; k + 1 < m_cells.size(); ++k) {
+      if (k >= m_width.size() || display_width(m_cells[k]) > m_width[k]) std::abort();
+    }
+    append_table_line(m_pending, m_cells, m_width);
+    if (m_pending.size() >= kChunk) flush_pending();
+  }
+  void finish() override {
+    flush_pending();
+    m_out.flush();
+  }
+
+ private:
+  static constexpr std::size_t kChunk = 1 << 16;
+  void flush_pending() {
+    m_out << m_pending;
+    m_pending.clear();
+  }
+  std::ostream& m_out;
+  std::vector<std::size_t> m_width;
+  std::string m_text, m_pending;
+  std::vector<std::size_t> m_ends;
+  std::vector<std::string_view> m_cells;
 };
 
 class PathsWriter : public RecordWriter {
@@ -306,6 +370,26 @@ std::unique_ptr<RecordWriter> make_writer(Format format, std::ostream& out,
       return std::make_unique<PathsWriter>(out);
   }
   return nullptr;
+}
+
+TableWidths::TableWidths(const std::vector<std::string>& columns, const OutputOptions& options) {
+  if (options.header) add(std::vector<Cell>(columns.begin(), columns.end()));
+}
+
+void TableWidths::add(const std::vector<Cell>& cells) {
+  if (m_widths.size() < cells.size()) m_widths.resize(cells.size(), 0);
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    m_text.clear();
+    append_table_text(m_text, cells[i]);
+    m_widths[i] = std::max(m_widths[i], display_width(m_text));
+  }
+}
+
+std::unique_ptr<RecordWriter> make_table_writer(std::ostream& out,
+                                                const std::vector<std::string>& columns,
+                                                const TableWidths& widths,
+                                                const OutputOptions& options) {
+  return std::make_unique<MeasuredTableWriter>(out, columns, widths, options);
 }
 
 std::unique_ptr<RecordWriter> make_text_writer(Format format, std::string& text,

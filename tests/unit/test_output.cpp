@@ -310,3 +310,54 @@ TEST_CASE("delimited cells: a special byte at every offset of cells up to 72 byt
     }
   }
 }
+
+TEST_CASE("output: a measured table writes what the table writer writes, row by row", "[output]") {
+  using namespace tkb;
+  const std::vector<std::string> columns = {"name", "n", "list", "note"};
+  const std::vector<std::vector<Cell>> rows = {
+      {std::string("a.md"), std::int64_t{1}, std::vector<std::string>{"x", "y"}, std::monostate{}},
+      {std::string("naïve café.md"), std::int64_t{-12345}, std::vector<std::string>{},
+       std::string("two\nlines\tand tab")},
+      {std::string_view("short"), true},  // fewer cells than columns
+      {std::string(""), std::int64_t{0}, std::string("wide list cell here"), std::string("")},
+      {std::string("last"), std::monostate{}, std::monostate{}, std::string("trailing   ")},
+  };
+  for (bool header : {true, false}) {
+    OutputOptions o;
+    o.header = header;
+    std::ostringstream held, measured;
+    auto w = make_writer(Format::table, held, columns, o);
+    TableWidths widths(columns, o);
+    for (const auto& r : rows) {
+      w->row(r);
+      widths.add(r);
+    }
+    w->finish();
+    auto m = make_table_writer(measured, columns, widths, o);
+    for (const auto& r : rows) m->row(r);
+    m->finish();
+    INFO("header " << header);
+    CHECK(measured.str() == held.str());
+  }
+  // One exact table, for the record.
+  std::ostringstream out;
+  TableWidths widths(columns);
+  widths.add(rows[0]);
+  widths.add(rows[1]);
+  auto m = make_table_writer(out, columns, widths);
+  m->row(rows[0]);
+  m->row(rows[1]);
+  m->finish();
+  CHECK(out.str() ==
+        "name           n       list  note\n"
+        "a.md           1       x, y  -\n"
+        "naïve café.md  -12345        two lines and tab\n");
+  CHECK(widths.widths() == std::vector<std::size_t>{13, 6, 4, 17});
+  // The header is measured too, unless there is none.
+  TableWidths with_header({"a long header"}),
+      without({"a long header"}, OutputOptions{true, false});
+  with_header.add({std::string("x")});
+  without.add({std::string("x")});
+  CHECK(with_header.widths() == std::vector<std::size_t>{13});
+  CHECK(without.widths() == std::vector<std::size_t>{1});
+}
