@@ -699,14 +699,17 @@ std::size_t plain_run(std::string_view md, std::size_t i) {
   const __m128i lb = _mm_set1_epi8('['), lt = _mm_set1_epi8('<'), st = _mm_set1_epi8('*'),
                 bt = _mm_set1_epi8('`'), us = _mm_set1_epi8('_'), nl = _mm_set1_epi8('\n'),
                 cr = _mm_set1_epi8('\r'), tb = _mm_set1_epi8('\t'), sp = _mm_set1_epi8(' ');
+  // The bytes of `v` that are markup (all but the double space).
+  auto markup_of = [&](__m128i v) {
+    return _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lb), _mm_cmpeq_epi8(v, lt)),
+                                     _mm_or_si128(_mm_cmpeq_epi8(v, st), _mm_cmpeq_epi8(v, bt))),
+                        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, us), _mm_cmpeq_epi8(v, nl)),
+                                     _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, tb))));
+  };
   while (i + 17 <= md.size()) {
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + i));
     __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + i + 1));
-    __m128i markup =
-        _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lb), _mm_cmpeq_epi8(v, lt)),
-                                  _mm_or_si128(_mm_cmpeq_epi8(v, st), _mm_cmpeq_epi8(v, bt))),
-                     _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, us), _mm_cmpeq_epi8(v, nl)),
-                                  _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, tb))));
+    const __m128i markup = markup_of(v);
     // A space whose next byte is a space stops the stretch at the second one, which may be
     // the first byte of the next window (bit 16).
     __m128i double_space = _mm_and_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(next, sp));
@@ -722,11 +725,7 @@ std::size_t plain_run(std::string_view md, std::size_t i) {
     const std::size_t base = md.size() - 16;  // i - base is 0 .. 15
     __m128i v = simd::load16(d + base);
     __m128i prev = simd::load16(d + base - 1);
-    __m128i markup =
-        _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lb), _mm_cmpeq_epi8(v, lt)),
-                                  _mm_or_si128(_mm_cmpeq_epi8(v, st), _mm_cmpeq_epi8(v, bt))),
-                     _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, us), _mm_cmpeq_epi8(v, nl)),
-                                  _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, tb))));
+    const __m128i markup = markup_of(v);
     __m128i double_space = _mm_and_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(prev, sp));
     const unsigned stop = (simd::mask_of(markup) & (~0u << (i - base))) |
                           (simd::mask_of(double_space) & (~0u << (i - base + 1)));
