@@ -162,12 +162,16 @@ std::size_t display_width(std::string_view s) {
 }
 
 // One table line: the cells of a row padded to `widths` with two spaces between columns, the
-// last cell not padded, trailing spaces dropped.
+// last cell not padded, trailing spaces dropped. A cell wider than its column (widths
+// measured for other rows: a caller's error) stops the program rather than misalign.
 void append_table_line(std::string& line, const std::vector<std::string_view>& cells,
                        const std::vector<std::size_t>& widths) {
   for (std::size_t i = 0; i < cells.size(); ++i) {
     line += cells[i];
-    if (i + 1 < cells.size()) line.append(widths[i] - display_width(cells[i]) + 2, ' ');
+    if (i + 1 == cells.size()) break;
+    const std::size_t width = display_width(cells[i]);
+    if (i >= widths.size() || width > widths[i]) std::abort();
+    line.append(widths[i] - width + 2, ' ');
   }
   while (!line.empty() && line.back() == ' ') line.pop_back();
   line += '\n';
@@ -244,10 +248,6 @@ class MeasuredTableWriter : public RecordWriter {
     m_cells.clear();
     for (std::size_t k = 0, begin = 0; k < m_ends.size(); begin = m_ends[k++]) {
       m_cells.push_back(std::string_view(m_text).substr(begin, m_ends[k] - begin));
-    }
-    // A row wider than measured would misalign: a caller's error, not silently printed.
-    for (std::size_t k = 0; k + 1 < m_cells.size(); ++k) {
-      if (k >= m_width.size() || display_width(m_cells[k]) > m_width[k]) std::abort();
     }
     append_table_line(m_pending, m_cells, m_width);
     if (m_pending.size() >= kChunk) flush_pending();

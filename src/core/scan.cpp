@@ -129,8 +129,8 @@ std::string_view loose_data_t(std::string_view tag) {
 
 #if defined(TKB_HAVE_AVX2)
 // plain_run's search, 32 bytes at a time while 33 remain (a window and the byte after it):
-// the offset of the first byte that stops the stretch begun at `from`, or npos with `i`
-// where the search must go on.
+// the offset of the first byte that stops the stretch, or npos with `i` where the search
+// must go on.
 TKB_AVX2 std::size_t plain_run_avx2(const char* d, std::size_t n, std::size_t& i) {
   const __m256i lb = _mm256_set1_epi8('['), lt = _mm256_set1_epi8('<'), st = _mm256_set1_epi8('*'),
                 bt = _mm256_set1_epi8('`'), us = _mm256_set1_epi8('_'), nl = _mm256_set1_epi8('\n'),
@@ -202,8 +202,8 @@ class Scanner {
  private:
   static bool is_special(char c) { return c == '\\' || c == '`' || c == '[' || c == '<'; }
 
-  // The next offset in [p, e) holding a byte that can start something, or e. Sixteen bytes
-  // at a time where SSE2 is there (every x86-64).
+  // The next offset in [p, e) holding a byte that can start something, or e. 32 bytes at a
+  // time with AVX2 where the processor has it, then sixteen with SSE2 (every x86-64).
   std::size_t skip_plain(std::size_t p, std::size_t e) const {
     const char* d = m_text.data();
 #if defined(TKB_HAVE_AVX2)

@@ -290,73 +290,76 @@ bool is_valid_utf8(std::string_view s) {
 
 namespace {
 
-#if defined(TKB_HAVE_AVX2)
-// scan_text's loop, 32 bytes at a time, for processors with AVX2 (asked at run time: the
-// binary runs on any x86-64). From `i` up to the last whole 32 bytes; returns where it
-// stopped.
-TKB_AVX2 std::size_t scan_text_avx2(std::string_view text, std::size_t i, std::size_t& checked,
-                                    TextScan& r, std::vector<std::uint32_t>& line_starts,
-                                    std::vector<std::uint32_t>& e2_ef) {
-  const char* d = text.data();
-  const std::size_t n = text.size();
-  const __m256i nl = _mm256_set1_epi8('\n'), zero = _mm256_setzero_si256();
-  __m256i nul = zero;
-  for (; i + 32 <= n; i += 32) {
-    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(d + i));
-    for (auto mask = static_cast<unsigned>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, nl))); mask;
-         mask &= mask - 1) {
+// What scan_text finds as it goes, a window of bytes at a time.
+struct TextScanner {
+  std::string_view text;
+  std::vector<std::uint32_t>& line_starts;
+  std::vector<std::uint32_t>& e2_ef;
+  TextScan r;
+  std::size_t checked = 0;  // UTF-8 is checked up to here (a sequence may cross a window)
+
+  // The window of `width` bytes at `i`: `newlines` marks its line breaks, `high` its bytes
+  // >= 0x80 (only a window with one goes to the UTF-8 check).
+  void window(std::size_t i, std::size_t width, unsigned newlines, unsigned high) {
+    for (; newlines; newlines &= newlines - 1) {
       line_starts.push_back(
-          static_cast<std::uint32_t>(i + static_cast<unsigned>(__builtin_ctz(mask)) + 1));
+          static_cast<std::uint32_t>(i + static_cast<unsigned>(__builtin_ctz(newlines)) + 1));
     }
-    nul = _mm256_or_si256(nul, _mm256_cmpeq_epi8(v, zero));
-    if (auto high = static_cast<unsigned>(_mm256_movemask_epi8(v)); high && r.valid_utf8) {
+    if (high && r.valid_utf8) {
       std::size_t from = std::max(checked, i + static_cast<unsigned>(__builtin_ctz(high)));
-      checked = check_utf8(text, from, i + 32, e2_ef);
+      checked = check_utf8(text, from, i + width, e2_ef);
       if (checked == std::string_view::npos) r.valid_utf8 = false;
     }
   }
-  if (!_mm256_testz_si256(nul, nul)) r.has_nul = true;
+};
+
+#if defined(TKB_HAVE_AVX2)
+// scan_text's windows of 32 bytes, for processors with AVX2 (asked at run time: the binary
+// runs on any x86-64), from `i` up to the last whole 32 bytes; returns where they stopped.
+TKB_AVX2 std::size_t scan_text_avx2(TextScanner& s, std::size_t i) {
+  const char* d = s.text.data();
+  const __m256i nl = _mm256_set1_epi8('\n'), zero = _mm256_setzero_si256();
+  __m256i nul = zero;
+  for (; i + 32 <= s.text.size(); i += 32) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(d + i));
+    s.window(i, 32, static_cast<unsigned>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, nl))),
+             static_cast<unsigned>(_mm256_movemask_epi8(v)));
+    nul = _mm256_or_si256(nul, _mm256_cmpeq_epi8(v, zero));
+  }
+  if (!_mm256_testz_si256(nul, nul)) s.r.has_nul = true;
   return i;
 }
 #endif
 
-TextScan scan_text_with(std::string_view text, std::vector<std::uint32_t>& line_starts,
-                        std::vector<std::uint32_t>& e2_ef, bool wide) {
-  TextScan r;
+}  // namespace
+
+TextScan scan_text(std::string_view text, std::vector<std::uint32_t>& line_starts,
+                   std::vector<std::uint32_t>& e2_ef) {
   line_starts.clear();
   e2_ef.clear();
   line_starts.push_back(0);
+  TextScanner s{text, line_starts, e2_ef, {}};
   const char* d = text.data();
   const std::size_t n = text.size();
   std::size_t i = 0;
-  std::size_t checked = 0;  // UTF-8 is checked up to here (a sequence may cross a block)
 #if defined(TKB_HAVE_AVX2)
-  if (wide) i = scan_text_avx2(text, i, checked, r, line_starts, e2_ef);
-#else
-  (void)wide;
+  if (simd::wide()) i = scan_text_avx2(s, i);
 #endif
 #if defined(__SSE2__)
-  // Sixteen bytes at a time; only blocks with a byte >= 0x80 go to the UTF-8 check.
+  // Sixteen bytes at a time (after the wide windows, or all of them).
   const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
   __m128i nul = zero;
   for (; i + 16 <= n; i += 16) {
-    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + i));
-    for (unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl))); mask;
-         mask &= mask - 1) {
-      line_starts.push_back(
-          static_cast<std::uint32_t>(i + static_cast<unsigned>(__builtin_ctz(mask)) + 1));
-    }
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d + i));
+    s.window(i, 16, static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl))),
+             static_cast<unsigned>(_mm_movemask_epi8(v)));
     nul = _mm_or_si128(nul, _mm_cmpeq_epi8(v, zero));
-    if (unsigned high = static_cast<unsigned>(_mm_movemask_epi8(v)); high && r.valid_utf8) {
-      std::size_t from = std::max(checked, i + static_cast<unsigned>(__builtin_ctz(high)));
-      checked = check_utf8(text, from, i + 16, e2_ef);
-      if (checked == std::string_view::npos) r.valid_utf8 = false;
-    }
   }
-  r.has_nul = r.has_nul || _mm_movemask_epi8(nul) != 0;
+  s.r.has_nul = s.r.has_nul || _mm_movemask_epi8(nul) != 0;
 #endif
-  if (r.valid_utf8 && std::max(checked, i) < n) {
-    r.valid_utf8 = check_utf8(text, std::max(checked, i), n, e2_ef) != std::string_view::npos;
+  TextScan& r = s.r;
+  if (r.valid_utf8 && std::max(s.checked, i) < n) {
+    r.valid_utf8 = check_utf8(text, std::max(s.checked, i), n, e2_ef) != std::string_view::npos;
   }
   for (; i < n; ++i) {
     if (d[i] == '\n') line_starts.push_back(static_cast<std::uint32_t>(i + 1));
@@ -364,13 +367,6 @@ TextScan scan_text_with(std::string_view text, std::vector<std::uint32_t>& line_
   }
   if (!r.valid_utf8) e2_ef.clear();
   return r;
-}
-
-}  // namespace
-
-TextScan scan_text(std::string_view text, std::vector<std::uint32_t>& line_starts,
-                   std::vector<std::uint32_t>& e2_ef) {
-  return scan_text_with(text, line_starts, e2_ef, simd::wide());
 }
 
 namespace {
