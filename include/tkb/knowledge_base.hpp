@@ -30,8 +30,9 @@ class FileSystem {
  public:
   virtual ~FileSystem() = default;
   // Every `.md` file below the root, recursively, skipping hidden folders and files; sorted
-  // by byte order. Problems met while walking (unreadable folders, loops) go to `problems`.
-  virtual std::vector<std::string> list_notes(std::vector<Diagnostic>& problems) = 0;
+  // by byte order. Problems met while walking (unreadable folders, loops) go to `problems`,
+  // in an order that does not depend on `jobs`, the threads it may use (0: one per core).
+  virtual std::vector<std::string> list_notes(std::vector<Diagnostic>& problems, unsigned jobs) = 0;
   // Read one file into `out` (its capacity is reused across calls). False with `error` set
   // when it cannot be read or holds more than `max_bytes`.
   virtual bool read_into(const std::string& path, std::uint64_t max_bytes, std::string& out,
@@ -124,7 +125,7 @@ class MemoryCacheStore : public CacheStore {
 class MemoryFileSystem : public FileSystem {
  public:
   explicit MemoryFileSystem(std::map<std::string, std::string> files) : m_files(std::move(files)) {}
-  std::vector<std::string> list_notes(std::vector<Diagnostic>& problems) override;
+  std::vector<std::string> list_notes(std::vector<Diagnostic>& problems, unsigned jobs) override;
   bool read_into(const std::string& path, std::uint64_t max_bytes, std::string& out,
                  std::string& error) override;
   std::string write_atomic(const std::string& path, std::string_view content,

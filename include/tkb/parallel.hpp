@@ -138,6 +138,36 @@ void parallel_for_workers(std::size_t count, unsigned jobs, Work&& work) {
   if (failure) std::rethrow_exception(failure);
 }
 
+// Call `first()` on a thread of its own and `second()` on the calling thread when `jobs`
+// allows two threads (0: one per core), else one after the other; both have finished when it
+// returns. An exception from either is rethrown here (the first's when both throw; on one
+// thread, the second is not begun once the first has thrown).
+template <typename First, typename Second>
+void run_both(unsigned jobs, First&& first, Second&& second) {
+  if (thread_count(jobs, 2) < 2) {
+    first();
+    second();
+    return;
+  }
+  std::exception_ptr failure;
+  std::thread other([&] {
+    try {
+      first();
+    } catch (...) {
+      failure = std::current_exception();
+    }
+  });
+  std::exception_ptr own;
+  try {
+    second();
+  } catch (...) {
+    own = std::current_exception();
+  }
+  other.join();
+  if (failure) std::rethrow_exception(failure);
+  if (own) std::rethrow_exception(own);
+}
+
 // Call `work(k)` for every k in [0, count) on `jobs` threads, in no particular order.
 template <typename Work>
 void parallel_for(std::size_t count, unsigned jobs, Work&& work) {

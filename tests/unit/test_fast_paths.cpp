@@ -23,7 +23,7 @@ struct Tally {
 void compare_tree(const std::string& root, Tally& tally) {
   auto fs = tkb::make_disk_file_system(root);
   std::vector<tkb::Diagnostic> problems;
-  for (const std::string& path : fs->list_notes(problems)) {
+  for (const std::string& path : fs->list_notes(problems, 0)) {
     std::string error;
     auto text = fs->read(path, 64u << 20, error);
     if (!text || text->find('\0') != std::string::npos) continue;

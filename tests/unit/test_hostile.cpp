@@ -81,8 +81,8 @@ class FailingFileSystem : public MemoryFileSystem {
   FailingFileSystem(std::map<std::string, std::string> files,
                     std::map<std::string, std::string> failures)
       : MemoryFileSystem(std::move(files)), m_failures(std::move(failures)) {}
-  std::vector<std::string> list_notes(std::vector<Diagnostic>& problems) override {
-    std::vector<std::string> out = MemoryFileSystem::list_notes(problems);
+  std::vector<std::string> list_notes(std::vector<Diagnostic>& problems, unsigned jobs) override {
+    std::vector<std::string> out = MemoryFileSystem::list_notes(problems, jobs);
     for (const auto& [path, error] : m_failures) out.push_back(path);
     std::sort(out.begin(), out.end());
     return out;

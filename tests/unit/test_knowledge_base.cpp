@@ -134,7 +134,7 @@ TEST_CASE("knowledge base: MemoryFileSystem lists notes sorted, skipping hidden 
       {"z.md", "z"},
   });
   std::vector<Diagnostic> problems;
-  CHECK(mfs.list_notes(problems) ==
+  CHECK(mfs.list_notes(problems, 1) ==
         std::vector<std::string>{"A.md", "a.md", "b.md", "dir/sub/y.md", "dir/x.md", "z.md"});
   CHECK(problems.empty());
 }
@@ -283,7 +283,7 @@ TEST_CASE("knowledge base: disk file system on a temporary folder", "[knowledge_
 
   std::unique_ptr<FileSystem> disk = make_disk_file_system(dir.path.string());
   std::vector<Diagnostic> problems;
-  std::vector<std::string> listed = disk->list_notes(problems);
+  std::vector<std::string> listed = disk->list_notes(problems, 1);
   CHECK(listed == std::vector<std::string>{"big.md", "chan/chan.md", "chan/sub/deep.md",
                                            "chan/topic.md"});
   std::sort(problems.begin(), problems.end(), diagnostic_less);
@@ -331,20 +331,56 @@ TEST_CASE("knowledge base: disk listing of odd entries and deep trees", "[knowle
   dir.write("a.md", "");
   dir.write("a/b.md", "");    // after a.md in byte order ('.' < '/')
   dir.write("a b/c.md", "");  // ' ' sorts before '.'
+  dir.write("a-b/c.md", "");  // and '-' too: folder "a-b" after "a b", before "a.md"
+  dir.write("a-b/a/z.md", "");
   dir.write("caf\xC3\xA9/\xE2\x80\x8Bzw.md", "");
   REQUIRE(::mkfifo((dir.path / "pipe.md").c_str(), 0600) == 0);
   std::string deep;
   for (int k = 0; k < 200; ++k) deep += "d/";  // one descriptor at a time, however deep
   dir.write(deep + "bottom.md", "");
   std::unique_ptr<FileSystem> disk = make_disk_file_system(dir.path.string());
-  std::vector<Diagnostic> problems;
-  std::vector<std::string> listed = disk->list_notes(problems);
-  CHECK(listed == std::vector<std::string>{"a b/c.md", "a.md", "a/b.md",
-                                           "caf\xC3\xA9/\xE2\x80\x8Bzw.md", deep + "bottom.md",
-                                           "x.md/inside.md"});
-  CHECK(formatted(problems) ==
-        std::vector<std::string>{
-            "pipe.md:1:1: info: not a regular file (a FIFO, socket or device) [skipped-file]"});
+  for (unsigned jobs : {1u, 2u, 3u, 0u}) {
+    INFO("jobs " << jobs);
+    std::vector<Diagnostic> problems;
+    std::vector<std::string> listed = disk->list_notes(problems, jobs);
+    CHECK(listed == std::vector<std::string>{"a b/c.md", "a-b/a/z.md", "a-b/c.md", "a.md", "a/b.md",
+                                             "caf\xC3\xA9/\xE2\x80\x8Bzw.md", deep + "bottom.md",
+                                             "x.md/inside.md"});
+    CHECK(formatted(problems) ==
+          std::vector<std::string>{
+              "pipe.md:1:1: info: not a regular file (a FIFO, socket or device) [skipped-file]"});
+  }
+}
+
+TEST_CASE("knowledge base: disk listing on several threads gives one walk's order",
+          "[knowledge_base][disk]") {
+  // The root's folders are walked in parallel; the notes still come sorted and the problems
+  // in the order one thread walking depth first meets them, the folder's order.
+  TempDir dir;
+  for (int f = 0; f < 40; ++f) {
+    const std::string folder = "f" + std::to_string(f * 7 % 40);
+    fs::create_directories(dir.path / folder);
+    for (int n = 0; n < f % 5; ++n) dir.write(folder + "/n" + std::to_string(n) + ".md", "");
+    if (f % 3 == 0) dir.write(folder + "/sub/deep.md", "");
+    if (f % 4 == 1) {
+      fs::create_symlink(dir.path / "missing.md", dir.path / folder / "link.md");
+      REQUIRE(::mkfifo((dir.path / folder / "sub_pipe.md").c_str(), 0600) == 0);
+    }
+    dir.write("root" + std::to_string(f) + ".md", "");
+  }
+  fs::create_symlink(dir.path / "missing.md", dir.path / "rootlink.md");
+  std::unique_ptr<FileSystem> disk = make_disk_file_system(dir.path.string());
+  std::vector<Diagnostic> first;
+  const std::vector<std::string> listed = disk->list_notes(first, 1);
+  CHECK(std::is_sorted(listed.begin(), listed.end()));
+  CHECK(listed.size() == 40 + 80 + 14);  // root notes, notes in folders, deep notes
+  REQUIRE(first.size() == 2 * 10 + 1);
+  for (unsigned jobs : {2u, 3u, 8u}) {
+    INFO("jobs " << jobs);
+    std::vector<Diagnostic> problems;
+    CHECK(disk->list_notes(problems, jobs) == listed);
+    CHECK(formatted(problems) == formatted(first));
+  }
 }
 
 TEST_CASE("knowledge base: one reused buffer reads files of every size exactly",
@@ -383,7 +419,7 @@ TEST_CASE("knowledge base: disk file system on a missing root", "[knowledge_base
   REQUIRE_FALSE(fs::exists(root));
   std::unique_ptr<FileSystem> disk = make_disk_file_system(root);
   std::vector<Diagnostic> problems;
-  CHECK(disk->list_notes(problems).empty());
+  CHECK(disk->list_notes(problems, 2).empty());
   REQUIRE(problems.size() == 1);
   CHECK(problems[0].path == "");
   CHECK(problems[0].rule == "unreadable-file");

@@ -1,6 +1,6 @@
 // Unit tests for tkb/parallel.hpp: results handed over in order whatever the number of
-// threads, a bounded window of waiting results, every item visited once, and exceptions
-// carried to the caller.
+// threads, a bounded window of waiting results, every item visited once, two pieces of work
+// side by side, and exceptions carried to the caller.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -96,4 +96,44 @@ TEST_CASE("parallel: an exception in parallel_for reaches the caller", "[paralle
                                    if (k == 20) throw std::runtime_error("item 20");
                                  }),
                     "item 20");
+}
+
+TEST_CASE("parallel: run_both runs both, side by side when it may", "[parallel]") {
+  // On one thread, in order; on two, at the same time: each waits to see the other start.
+  std::vector<int> order;
+  run_both(
+      1, [&] { order.push_back(1); }, [&] { order.push_back(2); });
+  CHECK(order == std::vector<int>{1, 2});
+  std::atomic<int> started{0};
+  auto meet = [&] {
+    ++started;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (started.load() < 2 && std::chrono::steady_clock::now() < until) {
+      std::this_thread::yield();
+    }
+    return started.load() == 2;
+  };
+  bool first = false, second = false;
+  run_both(
+      2, [&] { first = meet(); }, [&] { second = meet(); });
+  CHECK(first);
+  CHECK(second);
+}
+
+TEST_CASE("parallel: an exception in run_both reaches the caller", "[parallel]") {
+  for (unsigned jobs : {1u, 2u}) {
+    bool other_ran = false;
+    CHECK_THROWS_WITH(
+        run_both(
+            jobs, [] { throw std::runtime_error("first"); }, [&] { other_ran = true; }),
+        "first");
+    CHECK(other_ran == (jobs == 2));  // on one thread the second is not begun
+    CHECK_THROWS_WITH(run_both(
+                          jobs, [] {}, [] { throw std::runtime_error("second"); }),
+                      "second");
+    CHECK_THROWS_WITH(run_both(
+                          jobs, [] { throw std::runtime_error("first"); },
+                          [] { throw std::runtime_error("second"); }),
+                      "first");
+  }
 }
