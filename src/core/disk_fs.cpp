@@ -369,8 +369,8 @@ class DiskFileSystem : public FileSystem {
   // List folder `rel`, open as `fd` (closed here), into `out`, depth first in the order the
   // folder gives its entries. std::filesystem's recursive walk, which did the same, made a
   // path object and several stats per entry and took 150-240 ms for 100,000 notes. A folder's
-  // entries are read before any subfolder is entered, so one descriptor at a time is open
-  // however deep the tree.
+  // entries are read before any subfolder is entered, so a walk holds one descriptor at a time
+  // however deep the tree (list_root runs one walk per thread).
   static void walk(int root, int fd, const std::string& rel, std::vector<std::string>& out,
                    std::vector<Diagnostic>& problems) {
     std::vector<Entry> entries = read_folder(fd, rel, problems);
