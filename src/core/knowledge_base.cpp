@@ -137,16 +137,16 @@ class CacheRun {
       m_damaged = m_dirty = true;
       return false;
     }
-    ++m_reused;
+    ++m_workers[worker].reused;
     return true;
   }
 
   // Note i as parsed (compacted, links not yet settled), from a file that had `stamp`.
   void keep(std::size_t i, const Note& note, const std::optional<FileStamp>& stamp,
             unsigned worker) {
-    ++m_parsed;
+    ++m_workers[worker].parsed;
     if (!stamp) return;  // it could not vouch for the contents: not stored
-    m_dirty = true;
+    if (!m_dirty.load(std::memory_order_relaxed)) m_dirty = true;  // not written at every note
     Worker& w = m_workers[worker];
     std::string& bytes = w.record;
     bytes.clear();
@@ -160,7 +160,11 @@ class CacheRun {
   // Store the new cache (when anything changed), and say what was done. `notes` are the
   // loaded notes, in the order of the listed paths.
   CacheReport finish(const std::vector<Note>& notes) {
-    CacheReport report{m_reused.load(), m_parsed.load(), false, false, m_damaged.load()};
+    CacheReport report{0, 0, false, false, m_damaged.load()};
+    for (const Worker& w : m_workers) {
+      report.reused += w.reused;
+      report.parsed += w.parsed;
+    }
     if (!m_dirty) return report;
     for (Worker& w : m_workers) flush(w);
     // The reused notes' records, copied from the old cache a run of neighbours at a time.
@@ -213,10 +217,12 @@ class CacheRun {
     std::uint64_t checksum;
   };
   // Each thread gathers records before appending them to the new cache in one call.
-  struct Worker {
+  // Each thread's own, a cache line apart from the others'.
+  struct alignas(64) Worker {
     std::string record;           // the record being read or made
     std::string pending;          // records not yet appended
     std::vector<Stored> entries;  // theirs, offsets in `pending`
+    std::size_t reused = 0, parsed = 0;
   };
 
   // Append `w`'s records to the new cache, begun on the first call.
@@ -254,7 +260,6 @@ class CacheRun {
   std::mutex m_mutex;  // for appending
   bool m_begun = false, m_failed = false;
   std::uint64_t m_written = 0;  // bytes of records appended
-  std::atomic<std::size_t> m_reused{0}, m_parsed{0};
   std::atomic<bool> m_damaged{false}, m_dirty{false};
 };
 

@@ -90,6 +90,39 @@ TEST_CASE("parallel: parallel_for visits every item once", "[parallel]") {
   CHECK(thread_count(3, 0) == 1);
 }
 
+TEST_CASE("parallel: parallel_for_workers hands out blocks of neighbours", "[parallel]") {
+  CHECK(parallel_block(0, 1) == 1);
+  CHECK(parallel_block(400, 2) == 1);      // a few hundred chunks: one at a time
+  CHECK(parallel_block(5120, 2) == 10);    // about 256 blocks a thread
+  CHECK(parallel_block(100000, 2) == 64);  // at most 64
+  CHECK(parallel_block(100000, 1) == 64);
+  // Every item of a block on the thread that took it, every worker number in range.
+  std::vector<unsigned> worker_of(100000, 99);
+  parallel_for_workers(worker_of.size(), 2,
+                       [&](std::size_t k, unsigned worker) { worker_of[k] = worker; });
+  bool in_range = true, blocks_whole = true;
+  for (std::size_t k = 0; k < worker_of.size(); ++k) {
+    in_range = in_range && worker_of[k] < 2;
+    blocks_whole = blocks_whole && worker_of[k] == worker_of[k - k % 64];
+  }
+  CHECK(in_range);
+  CHECK(blocks_whole);
+}
+
+TEST_CASE("parallel: no item is begun once one has thrown", "[parallel]") {
+  for (unsigned jobs : {1u, 2u}) {
+    std::atomic<int> calls{0};
+    CHECK_THROWS_WITH(parallel_for(100000, jobs,
+                                   [&](std::size_t) {
+                                     ++calls;
+                                     throw std::runtime_error("every item");
+                                   }),
+                      "every item");
+    CHECK(calls.load() >= 1);
+    CHECK(calls.load() <= static_cast<int>(jobs));  // each thread's first item, at most
+  }
+}
+
 TEST_CASE("parallel: an exception in parallel_for reaches the caller", "[parallel]") {
   CHECK_THROWS_WITH(parallel_for(50, 2,
                                  [](std::size_t k) {
