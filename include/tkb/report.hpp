@@ -64,6 +64,8 @@ struct CheckSummary {
 CheckSummary summarize(const std::vector<Diagnostic>& findings, std::size_t notes);
 // Add `findings` to the counts of `s` (for findings that come in batches).
 void count_findings(CheckSummary& s, const std::vector<Diagnostic>& findings);
+// Add the counts of `more` (notes, totals and per-rule counts) to those of `s`.
+void add_counts(CheckSummary& s, const CheckSummary& more);
 
 // `checked N notes: ...`, then a table of rules and one of missing targets (see README).
 void write_summary_text(std::ostream& out, const CheckSummary& s);

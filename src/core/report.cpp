@@ -263,6 +263,15 @@ void count_findings(CheckSummary& s, const std::vector<Diagnostic>& findings) {
   }
 }
 
+void add_counts(CheckSummary& s, const CheckSummary& more) {
+  s.notes += more.notes;
+  for (std::size_t k = 0; k < s.totals.size(); ++k) s.totals[k] += more.totals[k];
+  for (const auto& [rule, counts] : more.rules) {
+    std::array<int, 3>& to = s.rules[rule];
+    for (std::size_t k = 0; k < to.size(); ++k) to[k] += counts[k];
+  }
+}
+
 CheckSummary summarize(const std::vector<Diagnostic>& findings, std::size_t notes) {
   CheckSummary s;
   s.notes = notes;

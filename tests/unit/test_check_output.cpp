@@ -528,6 +528,25 @@ TEST_CASE("check output: summary counts per rule and severity", "[check-output][
         nlohmann::json{{"target", "Dark matter"}, {"links", 5}, {"notes", 3}});
 }
 
+TEST_CASE("check output: counts of batches add up to the counts of the whole",
+          "[check-output][summary]") {
+  CheckSummary whole = summarize({finding("a.md", 1, 1, Severity::error, "broken-link"),
+                                  finding("b.md", 1, 1, Severity::info, "link-in-code")},
+                                 2);
+  CheckSummary more = summarize({finding("c.md", 1, 1, Severity::error, "broken-link"),
+                                 finding("c.md", 2, 1, Severity::warning, "empty-link")},
+                                1);
+  add_counts(whole, more);
+  CHECK(whole.notes == 3);
+  CHECK(whole.totals == std::array<int, 3>{1, 1, 2});
+  CHECK(whole.rules.size() == 3);
+  CHECK(whole.rules.at("broken-link") == std::array<int, 3>{0, 0, 2});
+  CHECK(whole.rules.at("link-in-code") == std::array<int, 3>{1, 0, 0});
+  CHECK(whole.rules.at("empty-link") == std::array<int, 3>{0, 1, 0});
+  add_counts(whole, CheckSummary{});
+  CHECK(whole.totals == std::array<int, 3>{1, 1, 2});
+}
+
 // ---- --durations ----------------------------------------------------------------------------
 
 TEST_CASE("check output: parse_durations", "[check-output][durations]") {
