@@ -311,6 +311,7 @@ int run_check(Context& ctx, const CheckOptions& o) {
     ctx.out << summary_line(summary, true) << '\n';
   }
   ctx.out.flush();
+  keep_until_exit(std::move(loaded));
   const bool failed = summary.totals[2] > 0 || (o.strict && summary.totals[1] > 0);
   return failed ? 1 : 0;
 }

@@ -94,7 +94,11 @@ int run_resolve(Context& ctx, const ResolveOptions& o) {
   if (o.all && !o.targets.empty()) throw Error("give either TARGET... or --all, not both");
   if (!o.all && o.targets.empty()) throw Error("give at least one TARGET, or --all");
   Loaded loaded = load(ctx, {.keep_anchors = false});
-  if (o.all) return resolve_all_links(ctx, o, loaded);
+  if (o.all) {
+    const int code = resolve_all_links(ctx, o, loaded);
+    keep_until_exit(std::move(loaded));
+    return code;
+  }
   int from = o.from.empty() ? -1 : find_note(loaded, o.from);
   auto w = make_writer(o.format, ctx.out, {"target", "path", "rule", "candidates", "suggestions"},
                        output_options(ctx));

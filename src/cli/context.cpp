@@ -101,6 +101,11 @@ std::string cache_file(const std::string& root, const std::string& settings,
 
 }  // namespace
 
+void keep_until_exit(Loaded&& loaded) {
+  static auto* const kept = new std::vector<std::unique_ptr<Loaded>>();
+  kept->push_back(std::make_unique<Loaded>(std::move(loaded)));
+}
+
 Loaded load(const Context& ctx, LoadWants wants) {
   Loaded loaded;
   loaded.root = find_root(ctx.global.root);
