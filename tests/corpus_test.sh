@@ -70,13 +70,16 @@ run 0 resolve resolve lexfridman --format json
 run 0 cleo list --channel "$(printf '\u2068cleoabram\u2069')" --format paths
 [ -s "$tmp/cleo" ] || fail "no notes listed for the bidi-wrapped channel folder"
 
-# Parallel loading changes nothing: -j 1 and -j 2 print the same bytes.
-for cmd in check "timestamps" "resolve --all --format tsv"; do
+# Parallel loading and formatting change nothing: -j 1, -j 2 and -j 3 print the same bytes.
+for cmd in check "timestamps" "resolve --all" "resolve --all --format tsv" \
+  "resolve --all --format json"; do
   # shellcheck disable=SC2086  # the command's words are meant to split
   "$tkb" -j 1 -C "$corpus" $cmd >"$tmp/j1" 2>/dev/null
-  # shellcheck disable=SC2086
-  "$tkb" -j 2 -C "$corpus" $cmd >"$tmp/j2" 2>/dev/null
-  cmp -s "$tmp/j1" "$tmp/j2" || fail "tkb $cmd prints different output with -j 1 and -j 2"
+  for j in 2 3; do
+    # shellcheck disable=SC2086
+    "$tkb" -j $j -C "$corpus" $cmd >"$tmp/j$j" 2>/dev/null
+    cmp -s "$tmp/j1" "$tmp/j$j" || fail "tkb $cmd prints different output with -j 1 and -j $j"
+  done
 done
 
 echo "corpus: $files notes, $anchors anchors, $links links, $vids videos, $text_findings findings"

@@ -58,6 +58,9 @@ class TableWidths {
  public:
   TableWidths(const std::vector<std::string>& columns, const OutputOptions& options = {});
   void add(const std::vector<Cell>& cells);
+  // Widen to `other`'s measures: the rows measured in parts (on several threads) and merged
+  // measure what measuring them all in one would.
+  void merge(const TableWidths& other);
   const std::vector<std::size_t>& widths() const { return m_widths; }
 
  private:
@@ -69,6 +72,13 @@ std::unique_ptr<RecordWriter> make_table_writer(std::ostream& out,
                                                 const std::vector<std::string>& columns,
                                                 const TableWidths& widths,
                                                 const OutputOptions& options = {});
+
+// The same rows appended to `text` (and never flushed), for rows formatted on many threads and
+// written in order afterwards; with options.header false, the rows alone.
+std::unique_ptr<RecordWriter> make_table_text_writer(std::string& text,
+                                                     const std::vector<std::string>& columns,
+                                                     const TableWidths& widths,
+                                                     const OutputOptions& options = {});
 
 // Defined in the one translation unit that uses the JSON library.
 std::unique_ptr<RecordWriter> make_json_writer(std::ostream& out, std::vector<std::string> columns);

@@ -227,17 +227,22 @@ class TableWriter : public RecordWriter {
   std::vector<std::size_t> m_width;     // widest cell of each column
 };
 
-// The same table with its widths known beforehand (TableWidths): each row written as it comes.
+// The same table with its widths known beforehand (TableWidths): each row written as it comes,
+// to a stream 64 KiB at a time, or, with `out` null, appended to `text` and never flushed
+// (rows formatted on many threads, see make_table_text_writer).
 class MeasuredTableWriter : public RecordWriter {
  public:
-  MeasuredTableWriter(std::ostream& out, const std::vector<std::string>& columns,
+  MeasuredTableWriter(std::ostream* out, std::string* text, const std::vector<std::string>& columns,
                       const TableWidths& widths, const OutputOptions& o)
-      : m_out(out), m_width(widths.widths()) {
+      : m_out(out), m_pending(text ? *text : m_own), m_width(widths.widths()) {
     if (o.header) {
       std::vector<Cell> header(columns.begin(), columns.end());
       row(header);
     }
   }
+  // m_pending may refer to m_own: a copy would write into the original's buffer.
+  MeasuredTableWriter(const MeasuredTableWriter&) = delete;
+  MeasuredTableWriter& operator=(const MeasuredTableWriter&) = delete;
   void row(const std::vector<Cell>& cells) override {
     m_text.clear();
     m_ends.clear();
@@ -254,18 +259,21 @@ class MeasuredTableWriter : public RecordWriter {
   }
   void finish() override {
     flush_pending();
-    m_out.flush();
+    if (m_out) m_out->flush();
   }
 
  private:
   static constexpr std::size_t kChunk = 1 << 16;
   void flush_pending() {
-    m_out << m_pending;
+    if (!m_out) return;
+    *m_out << m_pending;
     m_pending.clear();
   }
-  std::ostream& m_out;
+  std::ostream* m_out;
+  std::string m_own;
+  std::string& m_pending;
   std::vector<std::size_t> m_width;
-  std::string m_text, m_pending;
+  std::string m_text;
   std::vector<std::size_t> m_ends;
   std::vector<std::string_view> m_cells;
 };
@@ -385,11 +393,25 @@ void TableWidths::add(const std::vector<Cell>& cells) {
   }
 }
 
+void TableWidths::merge(const TableWidths& other) {
+  if (m_widths.size() < other.m_widths.size()) m_widths.resize(other.m_widths.size(), 0);
+  for (std::size_t i = 0; i < other.m_widths.size(); ++i) {
+    m_widths[i] = std::max(m_widths[i], other.m_widths[i]);
+  }
+}
+
 std::unique_ptr<RecordWriter> make_table_writer(std::ostream& out,
                                                 const std::vector<std::string>& columns,
                                                 const TableWidths& widths,
                                                 const OutputOptions& options) {
-  return std::make_unique<MeasuredTableWriter>(out, columns, widths, options);
+  return std::make_unique<MeasuredTableWriter>(&out, nullptr, columns, widths, options);
+}
+
+std::unique_ptr<RecordWriter> make_table_text_writer(std::string& text,
+                                                     const std::vector<std::string>& columns,
+                                                     const TableWidths& widths,
+                                                     const OutputOptions& options) {
+  return std::make_unique<MeasuredTableWriter>(nullptr, &text, columns, widths, options);
 }
 
 std::unique_ptr<RecordWriter> make_text_writer(Format format, std::string& text,

@@ -361,3 +361,50 @@ TEST_CASE("output: a measured table writes what the table writer writes, row by 
   CHECK(with_header.widths() == std::vector<std::size_t>{13});
   CHECK(without.widths() == std::vector<std::size_t>{1});
 }
+
+TEST_CASE("output: a table measured and formatted in parts is the table made in one",
+          "[output]") {
+  using namespace tkb;
+  const std::vector<std::string> columns = {"name", "n", "note"};
+  const std::vector<std::vector<Cell>> rows = {
+      {std::string("a.md"), std::int64_t{1}, std::string("x")},
+      {std::string("naïve café.md"), std::int64_t{-12345}, std::monostate{}},
+      {std::string("b.md"), std::int64_t{7}, std::string("a longer note")},
+      {std::string_view("short"), true},
+  };
+  std::ostringstream whole;
+  auto w = make_writer(Format::table, whole, columns);
+  for (const auto& r : rows) w->row(r);
+  w->finish();
+  // Two parts, [0, 2) and [2, 4), measured apart (without the header) and merged.
+  OutputOptions rows_only;
+  rows_only.header = false;
+  TableWidths first(columns, rows_only), second(columns, rows_only);
+  first.add(rows[0]);
+  first.add(rows[1]);
+  second.add(rows[2]);
+  second.add(rows[3]);
+  CHECK(first.widths() == std::vector<std::size_t>{13, 6, 1});
+  CHECK(second.widths() == std::vector<std::size_t>{5, 4, 13});
+  TableWidths widths(columns);
+  widths.merge(first);
+  widths.merge(second);
+  CHECK(widths.widths() == std::vector<std::size_t>{13, 6, 13});
+  std::ostringstream parts;
+  make_table_writer(parts, columns, widths)->finish();  // the header alone
+  for (std::size_t begin : {0, 2}) {
+    std::string text;
+    auto t = make_table_text_writer(text, columns, widths, rows_only);
+    t->row(rows[begin]);
+    t->row(rows[begin + 1]);
+    t->finish();
+    parts << text;
+  }
+  CHECK(parts.str() == whole.str());
+  CHECK(parts.str() ==
+        "name           n       note\n"
+        "a.md           1       x\n"
+        "naïve café.md  -12345  -\n"
+        "b.md           7       a longer note\n"
+        "short          true\n");
+}
