@@ -216,8 +216,8 @@ class CacheRun {
     std::uint32_t size;
     std::uint64_t checksum;
   };
-  // Each thread gathers records before appending them to the new cache in one call.
-  // Each thread's own, a cache line apart from the others'.
+  // Each thread's own, a cache line apart from the others': it gathers records before
+  // appending them to the new cache in one call, and counts the notes it loaded.
   struct alignas(64) Worker {
     std::string record;           // the record being read or made
     std::string pending;          // records not yet appended
