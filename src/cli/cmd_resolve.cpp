@@ -66,7 +66,7 @@ int resolve_all_links(Context& ctx, const ResolveOptions& o, const Loaded& loade
     // formatting 2.4 million rows on one thread held the others up.
     make_writer(o.format, ctx.out, columns, options)->finish();  // the header
     ordered_parallel<std::string>(
-        batches, ctx.global.jobs, 8,
+        batches, ctx.global.jobs, 4,
         [&](std::size_t b) {
           std::string text;
           auto w = make_text_writer(o.format, text, columns, rows_only);
@@ -101,9 +101,19 @@ int resolve_all_links(Context& ctx, const ResolveOptions& o, const Loaded& loade
   for (const TableWidths& m : measured) widths.merge(m);
   make_table_writer(ctx.out, columns, widths, options)->finish();  // the header
   ordered_parallel<std::string>(
-      batches, ctx.global.jobs, 8,
+      batches, ctx.global.jobs, 4,
       [&](std::size_t b) {
+        // Room for the batch's rows made once: every line but the last column is padded to
+        // the widths (in bytes, when the text is ASCII), and the last column is short.
         std::string text;
+        std::size_t links = 0;
+        for (std::size_t i = b * kNotesPerBatch; i < std::min(notes.size(), (b + 1) * kNotesPerBatch);
+             ++i) {
+          links += notes[i].links.size();
+        }
+        std::size_t line = 0;
+        for (std::size_t w : widths.widths()) line += w + 2;
+        text.reserve(links * line);
         auto w = make_table_text_writer(text, columns, widths, rows_only);
         each_row(resolved[b], b, [&](const std::vector<Cell>& row) { w->row(row); });
         w->finish();
