@@ -6,7 +6,8 @@ TKB_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Debian packages the build, the tests and the benchmark need.
 TKB_PACKAGES=(g++ cmake ninja-build pkg-config libcli11-dev libyaml-cpp-dev libcmark-gfm-dev
-  libcmark-gfm-extensions-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libmimalloc-dev catch2 jq)
+  libcmark-gfm-extensions-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libmimalloc-dev catch2 jq
+  ripgrep time python3)
 
 # Install the packages in "$@" that are not installed yet. Quiet when nothing is missing.
 tkb_install() {
