@@ -35,6 +35,10 @@ class RecordWriter {
  public:
   virtual ~RecordWriter() = default;
   virtual void row(const std::vector<Cell>& cells) = 0;
+  // Rows that make_text_writer formatted for this writer's format and columns (on another
+  // thread, say), written as if row() had been called for each, in order. Only CSV, TSV and
+  // JSON writers take them; any other aborts (a caller's error).
+  virtual void formatted_rows(std::string_view text);
   virtual void finish() = 0;  // closes the JSON array, flushes the table
 };
 
@@ -43,8 +47,9 @@ std::unique_ptr<RecordWriter> make_writer(Format format, std::ostream& out,
                                           std::vector<std::string> columns,
                                           const OutputOptions& options = {});
 
-// CSV or TSV rows appended to `text` as they come, with no stream in between (null for the
-// other formats): for rows formatted on many threads and written in order afterwards.
+// CSV, TSV or JSON rows appended to `text` as they come, with no stream in between (null for
+// the other formats), without header or brackets: for rows formatted on many threads and
+// handed in order to the formatted_rows() of a make_writer writer of the same format.
 std::unique_ptr<RecordWriter> make_text_writer(Format format, std::string& text,
                                                const std::vector<std::string>& columns,
                                                const OutputOptions& options = {});
@@ -80,8 +85,14 @@ std::unique_ptr<RecordWriter> make_table_text_writer(std::string& text,
                                                      const TableWidths& widths,
                                                      const OutputOptions& options = {});
 
-// Defined in the one translation unit that uses the JSON library.
-std::unique_ptr<RecordWriter> make_json_writer(std::ostream& out, std::vector<std::string> columns);
+// make_writer(Format::json, ...): `[`, one `{"column":value,...}` object a line, `]`.
+std::unique_ptr<RecordWriter> make_json_writer(std::ostream& out,
+                                               const std::vector<std::string>& columns);
+
+// `s` as a JSON string, quotes included, appended to `out`: byte for byte what nlohmann-json
+// dumps with ensure_ascii off and invalid UTF-8 replaced by U+FFFD (one for each bad first
+// byte or broken sequence), so the output is always valid JSON.
+void append_json_string(std::string& out, std::string_view s);
 
 // One CSV (`csv`) or TSV cell appended to `out` exactly as the writers write a text cell:
 // escaped, and with `neutralize` guarded against formulas. For rows assembled by hand, whose

@@ -86,6 +86,87 @@ void append_delimited_cell(std::string& out, std::string_view cell, bool csv, bo
   }
 }
 
+void append_json_string(std::string& out, std::string_view s) {
+  static const char* const kHex = "0123456789abcdef";
+  out += '"';
+  std::size_t plain = 0;  // the first byte not yet copied
+  auto copy_to = [&](std::size_t to) { out.append(s.data() + plain, to - plain); };
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      ++i;
+      continue;
+    }
+    if (c < 0x80) {
+      copy_to(i);
+      switch (c) {
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        default:
+          out += "\\u00";
+          out += kHex[c >> 4];
+          out += kHex[c & 15];
+      }
+      plain = ++i;
+      continue;
+    }
+    // A UTF-8 sequence: its length and the range of its second byte (which rules out
+    // overlong forms, surrogates and code points above U+10FFFF); any other first byte is
+    // invalid.
+    std::size_t length = 0;
+    unsigned char low = 0x80, high = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      length = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      length = 3;
+      if (c == 0xE0) low = 0xA0;
+      if (c == 0xED) high = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      length = 4;
+      if (c == 0xF0) low = 0x90;
+      if (c == 0xF4) high = 0x8F;
+    }
+    std::size_t good = length > 0 ? 1 : 0;  // bytes of the sequence that are right so far
+    while (good > 0 && good < length && i + good < s.size()) {
+      const auto next = static_cast<unsigned char>(s[i + good]);
+      if (next < (good == 1 ? low : 0x80) || next > (good == 1 ? high : 0xBF)) break;
+      ++good;
+    }
+    if (length > 0 && good == length) {
+      i += length;
+      continue;
+    }
+    // Invalid: one U+FFFD for the bytes taken so far (a bad first byte alone), and the byte
+    // that broke the sequence is read again, as nlohmann-json's `replace` does; a sequence
+    // the end of the text cuts short is one U+FFFD.
+    copy_to(i);
+    out += "\xEF\xBF\xBD";
+    i += std::max<std::size_t>(good, 1);
+    plain = i;
+  }
+  copy_to(s.size());
+  out += '"';
+}
+
 namespace {
 
 class DelimitedWriter : public RecordWriter {
@@ -104,6 +185,10 @@ class DelimitedWriter : public RecordWriter {
   DelimitedWriter(const DelimitedWriter&) = delete;
   DelimitedWriter& operator=(const DelimitedWriter&) = delete;
   void row(const std::vector<Cell>& cells) override { write(cells, m_neutralize); }
+  void formatted_rows(std::string_view text) override {
+    m_line += text;
+    if (m_line.size() >= (1u << 16)) flush();
+  }
   void finish() override {
     flush();
     if (m_out) m_out->flush();
@@ -278,6 +363,83 @@ class MeasuredTableWriter : public RecordWriter {
   std::vector<std::string_view> m_cells;
 };
 
+// A JSON array of objects, one per row, written as rows arrive: one object per line,
+// `{"column":value,...}`, strings escaped by append_json_string (what nlohmann-json's dump
+// gives, tested byte for byte). To a stream, 64 KiB at a time, with the brackets; or, with
+// `out` null, the rows alone appended to `text`, each as ",\n{...}", for formatted_rows().
+class JsonWriter : public RecordWriter {
+ public:
+  JsonWriter(std::ostream* out, std::string* text, const std::vector<std::string>& columns)
+      : m_out(out), m_line(text ? *text : m_own) {
+    for (const std::string& c : columns) {
+      std::string key;
+      append_json_string(key, c);
+      key += ':';
+      m_keys.push_back(std::move(key));
+    }
+    if (m_out) m_line += '[';
+  }
+  // m_line may refer to m_own: a copy would write into the original's buffer.
+  JsonWriter(const JsonWriter&) = delete;
+  JsonWriter& operator=(const JsonWriter&) = delete;
+  ~JsonWriter() override { flush(); }
+  void row(const std::vector<Cell>& cells) override {
+    m_line += m_first && m_out ? "\n{" : ",\n{";
+    m_first = false;
+    for (std::size_t i = 0; i < cells.size() && i < m_keys.size(); ++i) {
+      if (i) m_line += ',';
+      m_line += m_keys[i];
+      append_value(cells[i]);
+    }
+    m_line += '}';
+    if (m_line.size() >= (1u << 16)) flush();
+  }
+  void formatted_rows(std::string_view text) override {
+    if (text.empty()) return;
+    if (m_first) text.remove_prefix(1);  // the first row's ',': it begins the array
+    m_first = false;
+    m_line += text;
+    if (m_line.size() >= (1u << 16)) flush();
+  }
+  void finish() override {
+    if (m_out) m_line += m_first ? "]\n" : "\n]\n";
+    flush();
+    if (m_out) m_out->flush();
+  }
+
+ private:
+  void append_value(const Cell& c) {
+    if (const auto* text = std::get_if<std::string>(&c)) {
+      append_json_string(m_line, *text);
+    } else if (const auto* view = std::get_if<std::string_view>(&c)) {
+      append_json_string(m_line, *view);
+    } else if (const auto* number = std::get_if<std::int64_t>(&c)) {
+      append_number(m_line, *number);
+    } else if (const auto* flag = std::get_if<bool>(&c)) {
+      m_line += *flag ? "true" : "false";
+    } else if (const auto* list = std::get_if<std::vector<std::string>>(&c)) {
+      m_line += '[';
+      for (std::size_t k = 0; k < list->size(); ++k) {
+        if (k) m_line += ',';
+        append_json_string(m_line, (*list)[k]);
+      }
+      m_line += ']';
+    } else {
+      m_line += "null";
+    }
+  }
+  void flush() {
+    if (!m_out) return;
+    m_out->write(m_line.data(), static_cast<std::streamsize>(m_line.size()));
+    m_line.clear();
+  }
+  std::ostream* m_out;
+  std::string m_own;
+  std::string& m_line;
+  std::vector<std::string> m_keys;  // each column's name, escaped, with its ':'
+  bool m_first = true;
+};
+
 class PathsWriter : public RecordWriter {
  public:
   explicit PathsWriter(std::ostream& out) : m_out(out) {}
@@ -373,7 +535,7 @@ std::unique_ptr<RecordWriter> make_writer(Format format, std::ostream& out,
       return std::make_unique<DelimitedWriter>(&out, nullptr, columns, format == Format::csv,
                                                options);
     case Format::json:
-      return make_json_writer(out, std::move(columns));
+      return std::make_unique<JsonWriter>(&out, nullptr, columns);
     case Format::paths:
       return std::make_unique<PathsWriter>(out);
   }
@@ -417,8 +579,18 @@ std::unique_ptr<RecordWriter> make_table_text_writer(std::string& text,
 std::unique_ptr<RecordWriter> make_text_writer(Format format, std::string& text,
                                                const std::vector<std::string>& columns,
                                                const OutputOptions& options) {
+  if (format == Format::json) return std::make_unique<JsonWriter>(nullptr, &text, columns);
   if (format != Format::csv && format != Format::tsv) return nullptr;
   return std::make_unique<DelimitedWriter>(nullptr, &text, columns, format == Format::csv, options);
+}
+
+std::unique_ptr<RecordWriter> make_json_writer(std::ostream& out,
+                                               const std::vector<std::string>& columns) {
+  return std::make_unique<JsonWriter>(&out, nullptr, columns);
+}
+
+void RecordWriter::formatted_rows(std::string_view) {
+  std::abort();  // a writer that takes no formatted rows: a caller's error
 }
 
 }  // namespace tkb

@@ -25,12 +25,29 @@ std::string write(Format f, std::vector<std::string> columns, const std::vector<
   // The same rows appended to a string must give the same bytes, after what it held.
   std::string text = "before|";
   std::unique_ptr<RecordWriter> t = make_text_writer(f, text, columns, o);
-  if (f == Format::csv || f == Format::tsv) {
+  if (f == Format::csv || f == Format::tsv || f == Format::json) {
     REQUIRE(t != nullptr);
     for (const auto& r : rows) t->row(r);
     t->finish();
     t.reset();
-    CHECK(text == "before|" + out.str());
+    if (f != Format::json) CHECK(text == "before|" + out.str());  // JSON: rows alone
+    // The rows formatted in two parts (on other threads, say) and handed over in order, an
+    // empty part between them: the same output.
+    OutputOptions rows_only = o;
+    rows_only.header = false;
+    std::string first, second;
+    auto a = make_text_writer(f, first, columns, rows_only);
+    auto b = make_text_writer(f, second, columns, rows_only);
+    for (std::size_t i = 0; i < rows.size(); ++i) (i < rows.size() / 2 ? a : b)->row(rows[i]);
+    a->finish();
+    b->finish();
+    std::ostringstream joined;
+    auto j = make_writer(f, joined, columns, o);
+    j->formatted_rows(first);
+    j->formatted_rows("");
+    j->formatted_rows(second);
+    j->finish();
+    CHECK(joined.str() == out.str());
   } else {
     CHECK(t == nullptr);
   }
@@ -276,6 +293,67 @@ TEST_CASE("output: JSON writer edge cases", "[output]") {
   w->row({std::string("y")});
   w->finish();
   CHECK(out.str() == "[\n{\"x\":\"y\"}\n]\n");
+  // Rows formatted apart: each begins with ",\n"; the writer drops the array's first comma.
+  std::string text;
+  auto t = make_text_writer(Format::json, text, {"x", "n"});
+  t->row({std::string("a"), std::int64_t{1}});
+  t->row({std::string("b"), std::monostate{}});
+  t->finish();
+  CHECK(text == ",\n{\"x\":\"a\",\"n\":1},\n{\"x\":\"b\",\"n\":null}");
+  std::ostringstream joined;
+  auto j = make_json_writer(joined, {"x", "n"});
+  j->formatted_rows(text);
+  j->row({std::string("c"), true});
+  j->finish();
+  CHECK(joined.str() ==
+        "[\n{\"x\":\"a\",\"n\":1},\n{\"x\":\"b\",\"n\":null},\n{\"x\":\"c\",\"n\":true}\n]\n");
+}
+
+TEST_CASE("output: JSON strings are escaped as nlohmann-json dumps them", "[output]") {
+  auto dumped = [](const std::string& s) {
+    return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  auto ours = [](const std::string& s) {
+    std::string out;
+    append_json_string(out, s);
+    return out;
+  };
+  CHECK(ours("caf\xC3\xA9 \"q\" \\ \x01\x1F\x7F\t\n\r\b\f") ==
+        "\"caf\xC3\xA9 \\\"q\\\" \\\\ \\u0001\\u001f\x7F\\t\\n\\r\\b\\f\"");
+  // A bad first byte, a broken sequence (E0 80: the 80 read again, bad alone), a cut one.
+  CHECK(ours("a\xFF\xE0\x80"
+             "b\xF0\x9F\x98") == "\"a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
+                                 "b\xEF\xBF\xBD\"");
+  // Every string of up to three bytes drawn from the bytes that decide UTF-8's edges, then
+  // random strings of those bytes, letters and escapes: the same bytes as nlohmann-json.
+  const std::string edges("\x00\x09\x1F\x22\x5C\x41\x7F\x80\x8F\x90\x9F\xA0\xBF\xC0\xC1\xC2"
+                          "\xDF\xE0\xE1\xEC\xED\xEE\xEF\xF0\xF1\xF3\xF4\xF5\xFF",
+                          29);
+  std::size_t mismatches = 0;
+  for (char x : edges) {
+    for (char y : edges) {
+      for (char z : edges) {
+        for (const std::string& s : {std::string{x}, std::string{x, y}, std::string{x, y, z}}) {
+          if (ours(s) != dumped(s)) ++mismatches;
+        }
+      }
+    }
+  }
+  std::uint32_t seed = 12345;
+  auto next = [&] { return seed = seed * 1664525u + 1013904223u; };
+  for (int n = 0; n < 20000; ++n) {
+    std::string s(next() % 24, 'a');
+    for (char& c : s) c = next() % 4 == 0 ? 'x' : edges[next() % edges.size()];
+    if (ours(s) != dumped(s)) {
+      INFO("mismatch for a string of " << s.size() << " bytes");
+      ++mismatches;
+    }
+  }
+  // Valid text: multi-byte characters of every length, kept as they are.
+  const std::string text = "\xC3\xA9\xE2\x80\x94\xF0\x9F\x98\x80 \xEF\xBB\xBF\xE2\x80\x8B";
+  CHECK(ours(text) == dumped(text));
+  CHECK(ours(text) == "\"" + text + "\"");
+  CHECK(mismatches == 0);
 }
 
 TEST_CASE("output: paths writer prints the first column alone", "[output]") {
