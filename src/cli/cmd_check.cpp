@@ -223,10 +223,10 @@ int run_check(Context& ctx, const CheckOptions& o) {
   if (text && (o.context || (!o.no_context && terminal))) {
     sources = std::make_unique<Sources>(loaded.root);
   }
+  const std::vector<std::string> json_columns = {"path",     "line", "column",
+                                                 "severity", "rule", "message"};
   std::unique_ptr<RecordWriter> json;
-  if (!o.summary && o.format == "json") {
-    json = make_json_writer(ctx.out, {"path", "line", "column", "severity", "rule", "message"});
-  }
+  if (!o.summary && o.format == "json") json = make_json_writer(ctx.out, json_columns);
   std::vector<Diagnostic> for_tools;  // SARIF and GitHub annotations: written at the end
 
   // Findings are made a few hundred notes at a time on every core (and, as text, formatted
@@ -244,7 +244,9 @@ int run_check(Context& ctx, const CheckOptions& o) {
     CheckSummary counts;
     std::string text;
   };
-  const bool findings_written = !o.summary && (!text || sources);
+  // The findings themselves go to the writing thread only for text with source lines (read
+  // there, in order) and for SARIF and GitHub annotations (written at the end).
+  const bool findings_written = !o.summary && ((text && sources) || (!text && !json));
   const std::size_t notes = run.note_count();
   const std::size_t batches =
       std::max<std::size_t>(1, (notes + kNotesPerBatch - 1) / kNotesPerBatch);
@@ -256,6 +258,15 @@ int run_check(Context& ctx, const CheckOptions& o) {
             filter_findings(run.findings(k * kNotesPerBatch, (k + 1) * kNotesPerBatch), filter);
         count_findings(b.counts, b.findings);
         if (text && !sources) render_text(b.text, b.findings, style, nullptr);
+        if (json) {
+          auto rows = make_text_writer(Format::json, b.text, json_columns);
+          for (const Diagnostic& d : b.findings) {
+            rows->row({d.path, static_cast<std::int64_t>(d.pos.line),
+                       static_cast<std::int64_t>(d.pos.column), std::string(to_string(d.severity)),
+                       d.rule, d.message});
+          }
+          rows->finish();
+        }
         if (!findings_written) std::vector<Diagnostic>().swap(b.findings);
         return b;
       },
@@ -266,11 +277,7 @@ int run_check(Context& ctx, const CheckOptions& o) {
         if (text) {
           ctx.out << b.text;
         } else if (json) {
-          for (const Diagnostic& d : b.findings) {
-            json->row({d.path, static_cast<std::int64_t>(d.pos.line),
-                       static_cast<std::int64_t>(d.pos.column), std::string(to_string(d.severity)),
-                       d.rule, d.message});
-          }
+          json->formatted_rows(b.text);
         } else {
           std::move(b.findings.begin(), b.findings.end(), std::back_inserter(for_tools));
         }

@@ -61,30 +61,28 @@ int resolve_all_links(Context& ctx, const ResolveOptions& o, const Loaded& loade
   const OutputOptions options = output_options(ctx);
   OutputOptions rows_only = options;
   rows_only.header = false;
-  if (o.format == Format::csv || o.format == Format::tsv) {
-    // Each batch's rows formatted on the thread that resolved it, written here in order:
-    // formatting 2.4 million rows on one thread held the others up.
-    make_writer(o.format, ctx.out, columns, options)->finish();  // the header
-    ordered_parallel<std::string>(
-        batches, ctx.global.jobs, 4,
-        [&](std::size_t b) {
-          std::string text;
-          auto w = make_text_writer(o.format, text, columns, rows_only);
-          each_row(resolve_batch(b), b, [&](const std::vector<Cell>& row) { w->row(row); });
-          w->finish();
-          return text;
-        },
-        [&](std::size_t, const std::string& text) { ctx.out << text; });
-    ctx.out.flush();
-    return 0;
-  }
   if (o.format != Format::table) {
+    // Each batch's rows formatted on the thread that resolved it, handed to the writer here
+    // in order: formatting 2.4 million rows on one thread held the others up.
     auto w = make_writer(o.format, ctx.out, columns, options);
-    ordered_parallel<std::vector<Resolution>>(
-        batches, ctx.global.jobs, 8, resolve_batch,
-        [&](std::size_t b, std::vector<Resolution>& resolutions) {
-          each_row(resolutions, b, [&](const std::vector<Cell>& row) { w->row(row); });
-        });
+    if (o.format == Format::paths) {  // one column: made on this thread
+      ordered_parallel<std::vector<Resolution>>(
+          batches, ctx.global.jobs, 8, resolve_batch,
+          [&](std::size_t b, std::vector<Resolution>& resolutions) {
+            each_row(resolutions, b, [&](const std::vector<Cell>& row) { w->row(row); });
+          });
+    } else {
+      ordered_parallel<std::string>(
+          batches, ctx.global.jobs, 4,
+          [&](std::size_t b) {
+            std::string text;
+            auto rows = make_text_writer(o.format, text, columns, rows_only);
+            each_row(resolve_batch(b), b, [&](const std::vector<Cell>& row) { rows->row(row); });
+            rows->finish();
+            return text;
+          },
+          [&](std::size_t, const std::string& text) { w->formatted_rows(text); });
+    }
     w->finish();
     return 0;
   }

@@ -1,5 +1,6 @@
 // tkb timestamps: every timestamp anchor as CSV, TSV or JSON.
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -33,10 +34,24 @@ int run_timestamps(Context& ctx, const TimestampsOptions& o) {
     std::ostringstream held;
     std::ostream& out = videos.empty() ? open_output() : held;
     if (o.format == Format::json) {
+      // JSON rows are formatted on the threads that parse too, a batch of notes at a time,
+      // and handed to the writer in order.
       auto w = make_writer(o.format, out, columns, output_options(ctx));
-      stream_notes(ctx, {.anchor_text = true, .lint = false}, [&](const Note& n) {
-        if (videos.matches(n)) write_timestamp_rows(n, *w);
-      });
+      stream_notes(
+          ctx, {.anchor_text = true, .lint = false},
+          [&](std::span<const Note* const> notes) {
+            std::string rows;
+            auto t = make_text_writer(o.format, rows, columns);
+            for (const Note* n : notes) {
+              if (videos.wants(*n)) write_timestamp_rows(*n, *t);
+            }
+            t->finish();
+            RenderedText text{std::make_unique_for_overwrite<char[]>(rows.size()), rows.size()};
+            std::memcpy(text.bytes.get(), rows.data(), rows.size());
+            return text;
+          },
+          [&](const Note& n) { videos.matches(n); },
+          [&](std::string_view text) { w->formatted_rows(text); });
       w->finish();
     } else {
       // CSV and TSV rows are formatted on the threads that parse, a batch of notes' rows
