@@ -71,8 +71,8 @@ run 0 cleo list --channel "$(printf '\u2068cleoabram\u2069')" --format paths
 [ -s "$tmp/cleo" ] || fail "no notes listed for the bidi-wrapped channel folder"
 
 # Parallel loading and formatting change nothing: -j 1, -j 2 and -j 3 print the same bytes.
-for cmd in check "timestamps" "resolve --all" "resolve --all --format tsv" \
-  "resolve --all --format json"; do
+for cmd in check "check --format json" "timestamps" "timestamps --format json" "resolve --all" \
+  "resolve --all --format tsv" "resolve --all --format json"; do
   # shellcheck disable=SC2086  # the command's words are meant to split
   "$tkb" -j 1 -C "$corpus" $cmd >"$tmp/j1" 2>/dev/null
   for j in 2 3; do
