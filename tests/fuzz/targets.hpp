@@ -109,6 +109,12 @@ inline void scan(std::string_view data) {
   // The pieces the parser uses on stretches of the text (bounded as in parse.cpp).
   (void)split_wikilink(data);
   (void)plain_text(data.substr(0, 2000));
+  // A JSON string as tkb writes it is nlohmann-json's dump of it, byte for byte.
+  const std::string part(data.substr(0, 4096));
+  std::string ours;
+  append_json_string(ours, part);
+  TKB_FUZZ_ASSERT(ours == nlohmann::json(part).dump(-1, ' ', false,
+                                                    nlohmann::json::error_handler_t::replace));
 }
 
 // ---- Whole notes ------------------------------------------------------------------------------
