@@ -187,12 +187,16 @@ struct KnowledgeBase {
 void for_each_note(FileSystem& fs, const LoadOptions& options,
                    const std::function<void(Note&)>& visit, std::vector<Diagnostic>& problems);
 
-// Text made on a parsing thread for the calling thread to write out (see below). Its bytes
-// are not zeroed first: whoever makes it writes all `size` of them.
+// Text made on a parsing thread for the calling thread to write out (see below): `size` bytes
+// made in room counted beforehand (not zeroed first: whoever makes it writes all of them), or,
+// when `bytes` is null, text grown as it was made.
 struct RenderedText {
   std::unique_ptr<char[]> bytes;
   std::size_t size = 0;
-  std::string_view view() const { return {bytes.get(), size}; }
+  std::string grown;
+  std::string_view view() const {
+    return bytes ? std::string_view(bytes.get(), size) : std::string_view(grown);
+  }
 };
 
 // The same with a first step on the threads that parse: `render` turns each batch of notes

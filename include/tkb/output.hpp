@@ -36,8 +36,9 @@ class RecordWriter {
   virtual ~RecordWriter() = default;
   virtual void row(const std::vector<Cell>& cells) = 0;
   // Rows that make_text_writer formatted for this writer's format and columns (on another
-  // thread, say), written as if row() had been called for each, in order. Only CSV, TSV and
-  // JSON writers take them; any other aborts (a caller's error).
+  // thread, say), written as if row() had been called for each, in order; for a measured
+  // table, make_table_text_writer's rows with the same widths. Only CSV, TSV, JSON and
+  // measured-table writers take them; any other aborts (a caller's error).
   virtual void formatted_rows(std::string_view text);
   virtual void finish() = 0;  // closes the JSON array, flushes the table
 };

@@ -97,29 +97,24 @@ int resolve_all_links(Context& ctx, const ResolveOptions& o, const Loaded& loade
   });
   TableWidths widths(columns, options);
   for (const TableWidths& m : measured) widths.merge(m);
-  make_table_writer(ctx.out, columns, widths, options)->finish();  // the header
+  // Room for a batch's rows made once: a line is padded to the widths (in bytes, when the
+  // text is ASCII) but for its last column, which is short.
+  std::size_t line = 0;
+  for (std::size_t width : widths.widths()) line += width + 2;
+  auto w = make_table_writer(ctx.out, columns, widths, options);
   ordered_parallel<std::string>(
       batches, ctx.global.jobs, 4,
       [&](std::size_t b) {
-        // Room for the batch's rows made once: every line but the last column is padded to
-        // the widths (in bytes, when the text is ASCII), and the last column is short.
         std::string text;
-        std::size_t links = 0;
-        for (std::size_t i = b * kNotesPerBatch; i < std::min(notes.size(), (b + 1) * kNotesPerBatch);
-             ++i) {
-          links += notes[i].links.size();
-        }
-        std::size_t line = 0;
-        for (std::size_t w : widths.widths()) line += w + 2;
-        text.reserve(links * line);
-        auto w = make_table_text_writer(text, columns, widths, rows_only);
-        each_row(resolved[b], b, [&](const std::vector<Cell>& row) { w->row(row); });
-        w->finish();
+        text.reserve(resolved[b].size() * line);  // a row per link
+        auto rows = make_table_text_writer(text, columns, widths, rows_only);
+        each_row(resolved[b], b, [&](const std::vector<Cell>& row) { rows->row(row); });
+        rows->finish();
         std::vector<Resolution>().swap(resolved[b]);
         return text;
       },
-      [&](std::size_t, const std::string& text) { ctx.out << text; });
-  ctx.out.flush();
+      [&](std::size_t, const std::string& text) { w->formatted_rows(text); });
+  w->finish();
   return 0;
 }
 

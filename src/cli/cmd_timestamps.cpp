@@ -1,6 +1,5 @@
 // tkb timestamps: every timestamp anchor as CSV, TSV or JSON.
 #include <algorithm>
-#include <cstring>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -46,8 +45,9 @@ int run_timestamps(Context& ctx, const TimestampsOptions& o) {
               if (videos.wants(*n)) write_timestamp_rows(*n, *t);
             }
             t->finish();
-            RenderedText text{std::make_unique_for_overwrite<char[]>(rows.size()), rows.size()};
-            std::memcpy(text.bytes.get(), rows.data(), rows.size());
+            t.reset();
+            RenderedText text;
+            text.grown = std::move(rows);
             return text;
           },
           [&](const Note& n) { videos.matches(n); },
@@ -69,7 +69,7 @@ int run_timestamps(Context& ctx, const TimestampsOptions& o) {
             for (const Note* n : notes) {
               if (videos.wants(*n)) room += made.emplace_back(*n, o.format, rows).room();
             }
-            RenderedText text{std::make_unique_for_overwrite<char[]>(room), 0};
+            RenderedText text{std::make_unique_for_overwrite<char[]>(room), 0, {}};
             char* end = text.bytes.get();
             for (const TimestampRows& r : made) end = r.write(end);
             text.size = static_cast<std::size_t>(end - text.bytes.get());

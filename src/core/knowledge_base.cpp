@@ -302,7 +302,7 @@ void for_each_note(FileSystem& fs, const LoadOptions& options,
           if (l.failure) problems.push_back(std::move(*l.failure));
           if (l.note) visit(*l.note);
         }
-        if (batch.text.size > 0) write(batch.text.view());
+        if (!batch.text.view().empty()) write(batch.text.view());
       });
 }
 

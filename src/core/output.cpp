@@ -342,6 +342,10 @@ class MeasuredTableWriter : public RecordWriter {
     append_table_line(m_pending, m_cells, m_width);
     if (m_pending.size() >= kChunk) flush_pending();
   }
+  void formatted_rows(std::string_view text) override {
+    m_pending += text;
+    if (m_pending.size() >= kChunk) flush_pending();
+  }
   void finish() override {
     flush_pending();
     if (m_out) m_out->flush();
