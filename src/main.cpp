@@ -1,39 +1,32 @@
 // Wires the command line to the process: exit codes and the last line of defence.
-#include <fcntl.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cstring>
 #include <iostream>
 
 #include "cli/app.hpp"
+#include "cli/fd_output.hpp"
 #include "tkb/error.hpp"
-
-namespace {
-
-// When stdout is a pipe, ask for a 1 MiB pipe buffer instead of 64 KiB: `timestamps` can
-// write a gigabyte, and with the default size the writer and the reader take turns every
-// 64 KiB (1.24 GB into `wc -c`: 1.4 s with 64 KiB, 0.6 s with 1 MiB). A refusal (a limit
-// set by the administrator) leaves the pipe as it was.
-void widen_stdout_pipe() {
-#if defined(F_SETPIPE_SZ)
-  struct stat st;
-  if (::fstat(1, &st) == 0 && S_ISFIFO(st.st_mode)) (void)::fcntl(1, F_SETPIPE_SZ, 1 << 20);
-#endif
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   std::ios::sync_with_stdio(false);
-  widen_stdout_pipe();
+  tkb::cli::FdOutput stdout_buffer(STDOUT_FILENO);
+  std::ostream out(&stdout_buffer);
+  int rc = 2;
   try {
-    return tkb::cli::run(argc, argv, std::cout, std::cerr);
+    rc = tkb::cli::run(argc, argv, out, std::cerr);
   } catch (const tkb::Error& e) {
-    std::cout.flush();
+    out.flush();
     std::cerr << "tkb: error: " << e.what() << '\n';
-    return 2;
   } catch (const std::exception& e) {
-    std::cout.flush();
+    out.flush();
     std::cerr << "tkb: internal error: " << e.what() << '\n';
+  }
+  // Output that did not reach its file is a failed run, whatever the command found.
+  out.flush();
+  if (const int e = stdout_buffer.error()) {
+    std::cerr << "tkb: error: cannot write the output: " << std::strerror(e) << '\n';
     return 2;
   }
+  return rc;
 }

@@ -2,7 +2,7 @@
 # Hostile input through the command line: exit codes, stderr, JSON that parses whatever bytes
 # the notes hold, and the cases that need a real disk (a FIFO, a folder named x.md, symlink
 # loops and links out of the root, a file name with a newline, a note over --max-note-size,
-# stdout as a pipe).
+# stdout as a pipe, output that cannot be written).
 # The exact findings of tests/fixtures/hostile are golden cases; core-level cases are in
 # tests/unit/test_hostile.cpp.
 # usage: hostile_cli.sh TKB FIXTURES_DIR
@@ -104,6 +104,45 @@ print(fcntl.fcntl(0, 1032))' "$tmp/to_pipe" >"$tmp/pipe_size"
       fail "stdout pipe is $(cat "$tmp/pipe_size") bytes, expected 1048576"
   fi
 fi
+
+# ---- a large output into a pipe (handed over in blocks): the same bytes as into a file ------
+big=$tmp/big
+mkdir -p "$big/chan"
+# 300 notes of 200 anchors: batches of rows of about 600 KB, as in a large knowledge base.
+awk -v dir="$big/chan" 'BEGIN {
+  for (n = 0; n < 300; ++n) {
+    f = sprintf("%s/note_%03d.md", dir, n)
+    printf "---\ntitle: Note %d\nvideoId: video%07d\n---\n\nFrom: [[chan]] <br/>\n\n", n, n > f
+    for (k = 0; k < 200; ++k)
+      printf "Sentence %d says something long enough to fill a row of the export. <a class=\"yt-timestamp\" data-t=\"%02d:%02d:%02d\">[x]</a>\n\n", k, k / 3600, k / 60 % 60, k % 60 > f
+    close(f)
+  }
+}'
+run 0 -C "$big" timestamps
+cp "$tmp/out" "$tmp/big_file"
+[ "$(wc -c <"$tmp/big_file")" -gt 10000000 ] || fail "the large timestamps output is only $(wc -c <"$tmp/big_file") bytes"
+"$tkb" -C "$big" timestamps 2>"$tmp/err" | cat >"$tmp/big_pipe"
+cmp -s "$tmp/big_file" "$tmp/big_pipe" || fail "timestamps wrote other bytes into a pipe than into a file"
+[ -s "$tmp/err" ] && fail "timestamps into a pipe wrote to stderr: $(head -c 500 "$tmp/err")"
+"$tkb" -C "$big" timestamps --format json 2>/dev/null | cat >"$tmp/big_pipe"
+"$tkb" -C "$big" timestamps --format json >"$tmp/big_file" 2>/dev/null
+cmp -s "$tmp/big_file" "$tmp/big_pipe" || fail "timestamps --format json: other bytes into a pipe"
+
+# ---- output that cannot be written: exit 2 and why; a reader gone away is not an error -------
+for args in "timestamps" "check" "list" "resolve --all"; do
+  # shellcheck disable=SC2086
+  timeout 60 "$tkb" -C "$big" $args >/dev/full 2>"$tmp/err"
+  rc=$?
+  [ "$rc" -eq 2 ] || fail "tkb $args >/dev/full exited $rc, expected 2"
+  has_line "$tmp/err" "tkb: error: cannot write the output: No space left on device"
+done
+rc=$( (
+  trap '' PIPE
+  "$tkb" -C "$big" timestamps 2>"$tmp/err" | head -c 100 >/dev/null
+  echo "${PIPESTATUS[0]}"
+))
+[ "$rc" = 0 ] || fail "timestamps into a closed pipe (SIGPIPE ignored) exited $rc, expected 0"
+[ -s "$tmp/err" ] && fail "timestamps into a closed pipe wrote to stderr: $(head -c 500 "$tmp/err")"
 
 if [ "$failures" -ne 0 ]; then
   echo "$failures hostile command-line check(s) failed" >&2
