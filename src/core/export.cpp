@@ -90,22 +90,26 @@ TimestampRows::TimestampRows(const Note& n, Format format, const OutputOptions& 
     : m_note(n), m_csv(format == Format::csv), m_guard(options.neutralize_formulas) {
   if (n.anchors.empty()) return;
   const char sep = m_csv ? ',' : '\t';
-  auto cell = [&](std::string& to, std::string_view text) {
-    append_delimited_cell(to, text, m_csv, m_guard);
-  };
-  // The cells every row of the note repeats, escaped once, with the separators around them:
-  // `lead` is the video id and its separator; `mid`, the path and title between theirs. The
-  // URL's start is copied as it is when the id needs no escaping (the URL starts with 'h',
-  // never a formula); otherwise each URL is escaped whole.
-  cell(m_lead, n.video_id);
-  m_lead += sep;
-  m_url_head += n.video_id;
+  auto cell = [&](std::string_view text) { append_delimited_cell(m_pieces, text, m_csv, m_guard); };
+  auto mark = [&](Piece& p, std::size_t from) { p = {from, m_pieces.size() - from}; };
+  // The URL's start is copied as it is when the id needs no escaping (the URL starts with
+  // 'h', never a formula); otherwise each URL is escaped whole.
+  std::size_t from = 0;
+  cell(n.video_id);
+  m_pieces += sep;
+  mark(m_lead, from);
+  from = m_pieces.size();
+  m_pieces += "https://www.youtube.com/watch?v=";
+  m_pieces += n.video_id;
+  mark(m_url_head, from);
   m_url_plain = delimited_cell_is_plain(n.video_id, m_csv, false);
-  m_mid += sep;
-  cell(m_mid, n.path);
-  m_mid += sep;
-  cell(m_mid, n.title);
-  m_mid += sep;
+  from = m_pieces.size();
+  m_pieces += sep;
+  cell(n.path);
+  m_pieces += sep;
+  cell(n.title);
+  m_pieces += sep;
+  mark(m_mid, from);
   m_headings.resize(n.headings.size());
   std::vector<char> heading_done(n.headings.size(), 0);
   // Room for every row, counted exactly (the zeroes a resize writes first cost as much as
@@ -121,8 +125,8 @@ TimestampRows::TimestampRows(const Note& n, Format format, const OutputOptions& 
     return len;
   };
   const std::size_t fixed =
-      m_lead.size() + m_mid.size() + end().size() + 4 +  // 4 separators more
-      (m_url_plain ? m_url_head.size() : delimited_cell_bound(m_url_head.size() + 24));
+      m_lead.size + m_mid.size + end().size() + 4 +  // 4 separators more
+      (m_url_plain ? m_url_head.size : delimited_cell_bound(m_url_head.size + 24));
   m_text_plain.resize(n.anchors.size());
   for (std::size_t k = 0; k < n.anchors.size(); ++k) {
     const TimestampAnchor& a = n.anchors[k];
@@ -138,8 +142,13 @@ TimestampRows::TimestampRows(const Note& n, Format format, const OutputOptions& 
     m_room += m_text_plain[k] ? a.text.size() : delimited_cell_bound(a.text.size());
     if (a.heading >= 0) {
       const auto h = static_cast<std::size_t>(a.heading);
-      if (!heading_done[h]) cell(m_headings[h], n.headings[h].text), heading_done[h] = 1;
-      m_room += m_headings[h].size();
+      if (!heading_done[h]) {
+        from = m_pieces.size();
+        cell(n.headings[h].text);
+        mark(m_headings[h], from);
+        heading_done[h] = 1;
+      }
+      m_room += m_headings[h].size;
     }
   }
 }
@@ -147,17 +156,18 @@ TimestampRows::TimestampRows(const Note& n, Format format, const OutputOptions& 
 char* TimestampRows::write(char* const begin) const {
   const Note& n = m_note;
   const char sep = m_csv ? ',' : '\t';
+  const std::string_view lead = piece(m_lead), mid = piece(m_mid), url_head = piece(m_url_head);
   std::string url;
   char* p = begin;
   for (std::size_t k = 0; k < n.anchors.size(); ++k) {
     const TimestampAnchor& a = n.anchors[k];
-    p = put(p, m_lead);
+    p = put(p, lead);
     if (a.seconds) p = put_number(p, *a.seconds);
     *p++ = sep;
     if (a.seconds) p = put_hms(p, *a.seconds);  // digits and ':': never escaped
     *p++ = sep;
     if (m_url_plain) {
-      p = put(p, m_url_head);
+      p = put(p, url_head);
       if (a.seconds) {
         p = put(p, "&t=");
         p = put_number(p, *a.seconds);
@@ -168,8 +178,8 @@ char* TimestampRows::write(char* const begin) const {
       append_youtube_url(url, n.video_id, a.seconds);
       p = write_delimited_cell(p, url, m_csv, false);
     }
-    p = put(p, m_mid);
-    if (a.heading >= 0) p = put(p, m_headings[static_cast<std::size_t>(a.heading)]);
+    p = put(p, mid);
+    if (a.heading >= 0) p = put(p, piece(m_headings[static_cast<std::size_t>(a.heading)]));
     *p++ = sep;
     p = put_number(p, static_cast<std::int64_t>(a.pos.line));
     *p++ = sep;

@@ -510,10 +510,15 @@ Note parse_note(std::string_view text, std::string path, const ParseOptions& opt
   sentences.clear();
   std::vector<std::pair<std::uint32_t, std::uint32_t>>& places = scratch.sentence_places;
   places.clear();
+  // The first heading after the anchor: the scanner gives the anchors in the order of the
+  // text, so a cursor walks the headings once (a binary search per anchor mispredicted a
+  // branch at every step: 1.5% of `timestamps`' time).
+  auto it = note.headings.begin();
+  std::uint32_t last_offset = 0;
   for (TimestampAnchor& a : anchors) {
-    auto it =
-        std::upper_bound(note.headings.begin(), note.headings.end(), a.pos.offset,
-                         [](std::uint32_t off, const Heading& h) { return off < h.pos.offset; });
+    if (a.pos.offset < last_offset) it = note.headings.begin();  // never, but stay right
+    last_offset = a.pos.offset;
+    while (it != note.headings.end() && it->pos.offset <= a.pos.offset) ++it;
     a.heading = static_cast<int>(it - note.headings.begin()) - 1;
     // An anchor inside a heading line belongs to that heading.
     if (it != note.headings.end() && it->pos.line == a.pos.line) {
