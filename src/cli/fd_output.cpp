@@ -99,13 +99,20 @@ void FdOutput::unmap_block() {
   m_block = nullptr;
 }
 
-void FdOutput::write_all(const char* p, std::size_t n) {
+int FdOutput::send(const char*& p, std::size_t& n, bool hand_over) {
   while (n > 0 && !m_gone && m_error == 0) {
-    const ssize_t k = ::write(m_fd, p, n);
+    ssize_t k;
+    if (hand_over) {
+      iovec v{const_cast<char*>(p), n};
+      k = ::vmsplice(m_fd, &v, 1, 0);
+    } else {
+      k = ::write(m_fd, p, n);
+    }
     if (k > 0) {
       p += k;
       n -= static_cast<std::size_t>(k);
       m_written += static_cast<std::size_t>(k);
+      if (hand_over) m_handed_over += static_cast<std::size_t>(k);
     } else if (k < 0 && errno == EINTR) {
       continue;
     } else if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -113,9 +120,14 @@ void FdOutput::write_all(const char* p, std::size_t n) {
     } else if (k < 0 && errno == EPIPE) {
       m_gone = true;
     } else {
-      m_error = k < 0 ? errno : EIO;
+      return k < 0 ? errno : EIO;
     }
   }
+  return 0;
+}
+
+void FdOutput::write_all(const char* p, std::size_t n) {
+  if (const int e = send(p, n, false)) m_error = e;
 }
 
 bool FdOutput::write_pending() {
@@ -128,26 +140,12 @@ void FdOutput::hand_over_block() {
   // The pipe keeps references to the block's pages, not a copy: the block is unmapped right
   // after and never written again, so what the reader gets cannot change. (Reusing it would
   // change bytes still waiting in the pipe.)
-  iovec v{pbase(), static_cast<std::size_t>(pptr() - pbase())};
-  while (v.iov_len > 0 && !m_gone && m_error == 0) {
-    const ssize_t k = ::vmsplice(m_fd, &v, 1, 0);
-    if (k > 0) {
-      v.iov_base = static_cast<char*>(v.iov_base) + k;
-      v.iov_len -= static_cast<std::size_t>(k);
-      m_written += static_cast<std::size_t>(k);
-      m_handed_over += static_cast<std::size_t>(k);
-    } else if (k < 0 && errno == EINTR) {
-      continue;
-    } else if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      m_error = wait_writable(m_fd);
-    } else if (k < 0 && errno == EPIPE) {
-      m_gone = true;
-    } else {
-      // Refused (a kernel or sandbox without vmsplice): the rest is copied, from now on too.
-      write_all(static_cast<const char*>(v.iov_base), v.iov_len);
-      m_block_size = 0;
-      break;
-    }
+  const char* p = pbase();
+  std::size_t n = static_cast<std::size_t>(pptr() - pbase());
+  if (send(p, n, true) != 0) {
+    // Refused (a kernel or sandbox without vmsplice): the rest is copied, from now on too.
+    write_all(p, n);
+    m_block_size = 0;
   }
   unmap_block();
   if (m_block_size == 0 || m_gone || m_error != 0 || !map_block()) {

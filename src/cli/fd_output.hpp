@@ -41,6 +41,10 @@ class FdOutput final : public std::streambuf {
  private:
   void make_room();              // the buffer is full: empty it
   void start_blocks_when_due();  // fill blocks from now on, once output is large
+  // Sends [p, p + n) by write(2), or vmsplice(2) with `hand_over`, moving p and n along,
+  // until all is out, the reader is gone or a wait failed; returns the errno of a failed
+  // call, 0 if none (the caller decides what it means).
+  int send(const char*& p, std::size_t& n, bool hand_over);
   bool write_pending();          // write(2) the buffer's bytes; false on failure
   void write_all(const char* p, std::size_t n);
   void hand_over_block();  // vmsplice(2) the full block, then the next one
