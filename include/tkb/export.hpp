@@ -1,7 +1,6 @@
 #pragma once
 // Exports of the model: the timestamps table (`tkb timestamps`).
 
-#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>

@@ -45,11 +45,11 @@ FdOutput::FdOutput(int fd, std::size_t block)
   use_heap_buffer();
   struct stat st;
   if (::fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode)) return;
-    // A 1 MiB pipe buffer instead of 64 KiB: `timestamps` can write a gigabyte, and with the
-    // default size the writer and the reader take turns every 64 KiB (1.24 GB into `wc -c`:
-    // 1.4 s with 64 KiB, 0.6 s with 1 MiB). A refusal (a limit set by the administrator) leaves
-    // the pipe as it was.
 #if defined(F_SETPIPE_SZ)
+  // A 1 MiB pipe buffer instead of 64 KiB: `timestamps` can write a gigabyte, and with the
+  // default size the writer and the reader take turns every 64 KiB (1.24 GB into `wc -c`:
+  // 1.4 s with 64 KiB, 0.6 s with 1 MiB). A refusal (a limit set by the administrator) leaves
+  // the pipe as it was.
   (void)::fcntl(fd, F_SETPIPE_SZ, 1 << 20);
 #endif
   const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
@@ -86,16 +86,14 @@ bool FdOutput::map_block() {
     (void)::madvise(aligned, want, MADV_HUGEPAGE);
 #endif
   }
-  m_mapping = aligned;
-  m_mapping_size = want;
   m_block = aligned;
+  m_block_mapped = want;
   setp(m_block, m_block + want);
   return true;
 }
 
 void FdOutput::unmap_block() {
-  if (m_mapping) ::munmap(m_mapping, m_mapping_size);
-  m_mapping = nullptr;
+  if (m_block) ::munmap(m_block, m_block_mapped);
   m_block = nullptr;
 }
 
@@ -130,10 +128,9 @@ void FdOutput::write_all(const char* p, std::size_t n) {
   if (const int e = send(p, n, false)) m_error = e;
 }
 
-bool FdOutput::write_pending() {
+void FdOutput::write_pending() {
   write_all(pbase(), static_cast<std::size_t>(pptr() - pbase()));
-  setp(pbase(), epptr());  // the bytes are copied: the buffer can be filled again
-  return m_error == 0;
+  setp(pbase(), epptr());  // copied, or dropped: the buffer can be filled again
 }
 
 void FdOutput::hand_over_block() {
@@ -206,12 +203,8 @@ std::streamsize FdOutput::xsputn(const char* s, std::streamsize n) {
 int FdOutput::sync() {
   // A flush asks for the bytes now, and is often small: copied by write(2), leaving the
   // block to be filled again.
-  if (pptr() == pbase()) return m_error == 0 ? 0 : -1;
-  if (m_gone || m_error != 0) {
-    setp(pbase(), epptr());
-    return m_error == 0 ? 0 : -1;
-  }
-  return write_pending() ? 0 : -1;
+  if (pptr() != pbase()) write_pending();
+  return m_error == 0 ? 0 : -1;
 }
 
 }  // namespace tkb::cli

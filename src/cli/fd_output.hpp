@@ -45,7 +45,7 @@ class FdOutput final : public std::streambuf {
   // until all is out, the reader is gone or a wait failed; returns the errno of a failed
   // call, 0 if none (the caller decides what it means).
   int send(const char*& p, std::size_t& n, bool hand_over);
-  bool write_pending();          // write(2) the buffer's bytes; false on failure
+  void write_pending();  // write(2) the buffer's bytes (or drop them, see error())
   void write_all(const char* p, std::size_t n);
   void hand_over_block();  // vmsplice(2) the full block, then the next one
   bool map_block();        // a fresh block to fill, or false
@@ -56,8 +56,7 @@ class FdOutput final : public std::streambuf {
   std::size_t m_block_size;  // 0: no blocks handed over (not a pipe, or they failed)
   std::unique_ptr<char[]> m_heap;
   char* m_block = nullptr;  // the block being filled, when blocks are handed over
-  void* m_mapping = nullptr;
-  std::size_t m_mapping_size = 0;
+  std::size_t m_block_mapped = 0;  // its size (m_block_size may be 0 by the time it goes)
   std::size_t m_written = 0, m_handed_over = 0;
   int m_error = 0;
   bool m_gone = false;  // the reader went away

@@ -169,40 +169,58 @@ void append_json_string(std::string& out, std::string_view s) {
 
 namespace {
 
+// Where a writer's rows go: a stream, 64 KiB at a time (`timestamps` writes a gigabyte of
+// rows on a large knowledge base); or, with `out` null, a caller's text, appended to and
+// never flushed (rows formatted on the threads that parse, see make_text_writer).
+class RowSink {
+ public:
+  RowSink(std::ostream* out, std::string* text) : m_out(out), m_text(text ? *text : m_own) {}
+  // m_text may refer to m_own: a copy would write into the original's buffer.
+  RowSink(const RowSink&) = delete;
+  RowSink& operator=(const RowSink&) = delete;
+  ~RowSink() { flush(); }
+  std::string& text() { return m_text; }
+  bool to_stream() const { return m_out != nullptr; }
+  void append(std::string_view rows) {
+    m_text += rows;
+    row_done();
+  }
+  void row_done() {
+    if (m_text.size() >= kChunk) flush();
+  }
+  void finish() {
+    flush();
+    if (m_out) m_out->flush();
+  }
+
+ private:
+  static constexpr std::size_t kChunk = 1 << 16;
+  void flush() {
+    if (!m_out) return;
+    m_out->write(m_text.data(), static_cast<std::streamsize>(m_text.size()));
+    m_text.clear();
+  }
+  std::ostream* m_out;
+  std::string m_own;
+  std::string& m_text;
+};
+
 class DelimitedWriter : public RecordWriter {
  public:
-  // To a stream, 64 KiB at a time; or, with `out` null, appended to `text` and never
-  // flushed (rows formatted on the threads that parse, see make_text_writer).
   DelimitedWriter(std::ostream* out, std::string* text, const std::vector<std::string>& columns,
                   bool csv, const OutputOptions& o)
-      : m_out(out), m_line(text ? *text : m_own), m_csv(csv), m_neutralize(o.neutralize_formulas) {
+      : m_sink(out, text), m_line(m_sink.text()), m_csv(csv), m_neutralize(o.neutralize_formulas) {
     if (o.header) {
       std::vector<Cell> header(columns.begin(), columns.end());
       write(header, false);
     }
   }
-  // m_line may refer to m_own: a copy would write into the original's buffer.
-  DelimitedWriter(const DelimitedWriter&) = delete;
-  DelimitedWriter& operator=(const DelimitedWriter&) = delete;
   void row(const std::vector<Cell>& cells) override { write(cells, m_neutralize); }
-  void formatted_rows(std::string_view text) override {
-    m_line += text;
-    if (m_line.size() >= (1u << 16)) flush();
-  }
-  void finish() override {
-    flush();
-    if (m_out) m_out->flush();
-  }
-  ~DelimitedWriter() override { flush(); }
+  void formatted_rows(std::string_view text) override { m_sink.append(text); }
+  void finish() override { m_sink.finish(); }
 
  private:
-  // Rows gather in one reused buffer, cells escaped straight into it, and go out 64 KiB at a
-  // time: `timestamps` writes a gigabyte of rows on a large knowledge base.
-  void flush() {
-    if (!m_out) return;
-    m_out->write(m_line.data(), static_cast<std::streamsize>(m_line.size()));
-    m_line.clear();
-  }
+  // Rows gather in one reused buffer, cells escaped straight into it.
   void write(const std::vector<Cell>& cells, bool neutralize) {
     for (std::size_t i = 0; i < cells.size(); ++i) {
       if (i) m_line += m_csv ? ',' : '\t';
@@ -219,14 +237,13 @@ class DelimitedWriter : public RecordWriter {
       }
     }
     m_line += m_csv ? "\r\n" : "\n";
-    if (m_line.size() >= (1u << 16)) flush();
+    m_sink.row_done();
   }
   void append_escaped(std::string_view cell, bool guard) {
     append_delimited_cell(m_line, cell, m_csv, guard);
   }
-  std::ostream* m_out;
-  std::string m_own;
-  std::string& m_line;
+  RowSink m_sink;
+  std::string& m_line;  // m_sink's text
   bool m_csv, m_neutralize;
 };
 
@@ -319,15 +336,12 @@ class MeasuredTableWriter : public RecordWriter {
  public:
   MeasuredTableWriter(std::ostream* out, std::string* text, const std::vector<std::string>& columns,
                       const TableWidths& widths, const OutputOptions& o)
-      : m_out(out), m_pending(text ? *text : m_own), m_width(widths.widths()) {
+      : m_sink(out, text), m_width(widths.widths()) {
     if (o.header) {
       std::vector<Cell> header(columns.begin(), columns.end());
       row(header);
     }
   }
-  // m_pending may refer to m_own: a copy would write into the original's buffer.
-  MeasuredTableWriter(const MeasuredTableWriter&) = delete;
-  MeasuredTableWriter& operator=(const MeasuredTableWriter&) = delete;
   void row(const std::vector<Cell>& cells) override {
     m_text.clear();
     m_ends.clear();
@@ -339,28 +353,14 @@ class MeasuredTableWriter : public RecordWriter {
     for (std::size_t k = 0, begin = 0; k < m_ends.size(); begin = m_ends[k++]) {
       m_cells.push_back(std::string_view(m_text).substr(begin, m_ends[k] - begin));
     }
-    append_table_line(m_pending, m_cells, m_width);
-    if (m_pending.size() >= kChunk) flush_pending();
+    append_table_line(m_sink.text(), m_cells, m_width);
+    m_sink.row_done();
   }
-  void formatted_rows(std::string_view text) override {
-    m_pending += text;
-    if (m_pending.size() >= kChunk) flush_pending();
-  }
-  void finish() override {
-    flush_pending();
-    if (m_out) m_out->flush();
-  }
+  void formatted_rows(std::string_view text) override { m_sink.append(text); }
+  void finish() override { m_sink.finish(); }
 
  private:
-  static constexpr std::size_t kChunk = 1 << 16;
-  void flush_pending() {
-    if (!m_out) return;
-    *m_out << m_pending;
-    m_pending.clear();
-  }
-  std::ostream* m_out;
-  std::string m_own;
-  std::string& m_pending;
+  RowSink m_sink;
   std::vector<std::size_t> m_width;
   std::string m_text;
   std::vector<std::size_t> m_ends;
@@ -374,21 +374,17 @@ class MeasuredTableWriter : public RecordWriter {
 class JsonWriter : public RecordWriter {
  public:
   JsonWriter(std::ostream* out, std::string* text, const std::vector<std::string>& columns)
-      : m_out(out), m_line(text ? *text : m_own) {
+      : m_sink(out, text), m_line(m_sink.text()) {
     for (const std::string& c : columns) {
       std::string key;
       append_json_string(key, c);
       key += ':';
       m_keys.push_back(std::move(key));
     }
-    if (m_out) m_line += '[';
+    if (m_sink.to_stream()) m_line += '[';
   }
-  // m_line may refer to m_own: a copy would write into the original's buffer.
-  JsonWriter(const JsonWriter&) = delete;
-  JsonWriter& operator=(const JsonWriter&) = delete;
-  ~JsonWriter() override { flush(); }
   void row(const std::vector<Cell>& cells) override {
-    m_line += m_first && m_out ? "\n{" : ",\n{";
+    m_line += m_first && m_sink.to_stream() ? "\n{" : ",\n{";
     m_first = false;
     for (std::size_t i = 0; i < cells.size() && i < m_keys.size(); ++i) {
       if (i) m_line += ',';
@@ -396,19 +392,17 @@ class JsonWriter : public RecordWriter {
       append_value(cells[i]);
     }
     m_line += '}';
-    if (m_line.size() >= (1u << 16)) flush();
+    m_sink.row_done();
   }
   void formatted_rows(std::string_view text) override {
     if (text.empty()) return;
     if (m_first) text.remove_prefix(1);  // the first row's ',': it begins the array
     m_first = false;
-    m_line += text;
-    if (m_line.size() >= (1u << 16)) flush();
+    m_sink.append(text);
   }
   void finish() override {
-    if (m_out) m_line += m_first ? "]\n" : "\n]\n";
-    flush();
-    if (m_out) m_out->flush();
+    if (m_sink.to_stream()) m_line += m_first ? "]\n" : "\n]\n";
+    m_sink.finish();
   }
 
  private:
@@ -432,14 +426,8 @@ class JsonWriter : public RecordWriter {
       m_line += "null";
     }
   }
-  void flush() {
-    if (!m_out) return;
-    m_out->write(m_line.data(), static_cast<std::streamsize>(m_line.size()));
-    m_line.clear();
-  }
-  std::ostream* m_out;
-  std::string m_own;
-  std::string& m_line;
+  RowSink m_sink;
+  std::string& m_line;              // m_sink's text
   std::vector<std::string> m_keys;  // each column's name, escaped, with its ':'
   bool m_first = true;
 };
