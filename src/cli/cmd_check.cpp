@@ -1,7 +1,6 @@
 // tkb check: findings as text (with source lines and colour), JSON, SARIF or GitHub
 // annotations, or a summary; exit 1 when an error (with --strict: a warning) remains.
 #include <algorithm>
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -234,10 +233,10 @@ int run_check(Context& ctx, const CheckOptions& o) {
   // all. Findings that only the text needs are freed on the thread that made them: with
   // -j 2, freeing them on the writing thread (memory another thread allocated is freed the
   // slow way) and counting them there held the writer up.
-  auto start = std::chrono::steady_clock::now();
+  const log::Stopwatch resolving;
   CheckRun run(loaded.kb, *loaded.resolver, config, ctx.global.jobs);
-  log::debug("resolved every link in " + log::elapsed_ms(start));
-  start = std::chrono::steady_clock::now();
+  log::debug("resolved every link in " + resolving.text());
+  const log::Stopwatch writing;
   constexpr std::size_t kNotesPerBatch = 256;
   struct Batch {
     std::vector<Diagnostic> findings;
@@ -282,7 +281,7 @@ int run_check(Context& ctx, const CheckOptions& o) {
           std::move(b.findings.begin(), b.findings.end(), std::back_inserter(for_tools));
         }
       });
-  log::debug("made and wrote the findings in " + log::elapsed_ms(start));
+  log::debug("made and wrote the findings in " + writing.text());
   log::info(summary_line(summary, true));
 
   if (o.summary) {

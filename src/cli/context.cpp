@@ -110,6 +110,7 @@ Loaded load(const Context& ctx, LoadWants wants) {
   Loaded loaded;
   loaded.root = find_root(ctx.global.root);
   auto start = std::chrono::steady_clock::now();
+  const log::Stopwatch parsing;
   auto fs = make_disk_file_system(loaded.root);
   std::error_code config_ec;
   if (wants.config && std::filesystem::exists(std::filesystem::symlink_status(
@@ -144,7 +145,7 @@ Loaded load(const Context& ctx, LoadWants wants) {
     }
   }
   loaded.kb = load_knowledge_base(*fs, options);
-  log::debug("parsed the notes in " + log::elapsed_ms(start));
+  log::debug("parsed the notes in " + parsing.text());
   if (cache) {
     const CacheReport& c = loaded.kb.cache;
     log::info("cache " + cache->name() + ": " + std::to_string(c.reused) + " notes reused, " +
@@ -153,9 +154,9 @@ Loaded load(const Context& ctx, LoadWants wants) {
               (c.written ? "; stored anew" : "") +
               (c.unwritten ? "; a new one could not be stored" : ""));
   }
-  auto indexing = std::chrono::steady_clock::now();
+  const log::Stopwatch indexing;
   loaded.resolver = std::make_unique<Resolver>(loaded.kb, ctx.global.jobs);
-  log::debug("indexed their names in " + log::elapsed_ms(indexing));
+  log::debug("indexed their names in " + indexing.text());
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
                                                                   start)
                 .count();

@@ -1,6 +1,8 @@
 #pragma once
 // Verbose logging to stderr (-v). Wraps spdlog so that only log.cpp includes it.
 
+#include <time.h>
+
 #include <chrono>
 #include <string>
 #include <string_view>
@@ -11,11 +13,28 @@ void init(int verbosity, bool quiet);
 void debug(std::string_view message);
 void info(std::string_view message);
 
-// "123 ms" since `start`, for timing messages.
-inline std::string elapsed_ms(std::chrono::steady_clock::time_point start) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                  start);
-  return std::to_string(ms.count()) + " ms";
-}
+// Times a step for -vv: wall time and the CPU time of every thread of the process, which
+// tells how well a step used the cores it was given (-j).
+class Stopwatch {
+ public:
+  Stopwatch() : m_wall(std::chrono::steady_clock::now()), m_cpu(cpu_ns()) {}
+  // "123 ms (230 ms CPU)" since the stopwatch was made.
+  std::string text() const {
+    const auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now() - m_wall)
+                          .count();
+    const long long cpu = (cpu_ns() - m_cpu) / 1000000;
+    return std::to_string(wall) + " ms (" + std::to_string(cpu) + " ms CPU)";
+  }
+
+ private:
+  static long long cpu_ns() {
+    timespec t{};
+    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return static_cast<long long>(t.tv_sec) * 1000000000 + t.tv_nsec;
+  }
+  std::chrono::steady_clock::time_point m_wall;
+  long long m_cpu;
+};
 
 }  // namespace tkb::cli::log

@@ -1,5 +1,6 @@
 // The one place tkb reads and writes the disk.
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -10,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -34,6 +36,8 @@ class DiskFileSystem : public FileSystem {
         // the folder and the file, not every component of the root's path, 100,000 times.
         m_root_fd(::open(m_root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {}
   ~DiskFileSystem() override {
+    ThreadRoot& mine = thread_root();
+    if (mine.owner == m_id) mine = {};
     if (m_root_fd >= 0) ::close(m_root_fd);
   }
   DiskFileSystem(const DiskFileSystem&) = delete;
@@ -67,8 +71,9 @@ class DiskFileSystem : public FileSystem {
 
   std::optional<FileStamp> stamp(const std::string& path) override {
     struct stat st;
-    const int rc = m_root_fd >= 0 ? ::fstatat(m_root_fd, path.c_str(), &st, AT_SYMLINK_NOFOLLOW)
-                                  : ::lstat((m_root / fs::path(path)).c_str(), &st);
+    const int root = root_fd();
+    const int rc = root >= 0 ? ::fstatat(root, path.c_str(), &st, AT_SYMLINK_NOFOLLOW)
+                             : ::lstat((m_root / fs::path(path)).c_str(), &st);
     if (rc != 0) return std::nullopt;
     return stamp_of(st);
   }
@@ -88,8 +93,9 @@ class DiskFileSystem : public FileSystem {
     if (stamp) stamp->reset();
     // O_NONBLOCK: a FIFO put in a note's place after listing must not block the open.
     constexpr int kFlags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK;
-    int fd = m_root_fd >= 0 ? ::openat(m_root_fd, path.c_str(), kFlags)
-                            : ::open((m_root / fs::path(path)).c_str(), kFlags);
+    const int root = root_fd();
+    int fd = root >= 0 ? ::openat(root, path.c_str(), kFlags)
+                       : ::open((m_root / fs::path(path)).c_str(), kFlags);
     if (fd < 0) {
       error = std::strerror(errno);
       return false;
@@ -450,9 +456,52 @@ class DiskFileSystem : public FileSystem {
     return s;
   }
 
+  // A thread's own descriptor of a file system's root, closed when the thread ends.
+  struct ThreadRoot {
+    std::uint64_t owner = 0;  // the file system's m_id; 0: none
+    int fd = -1;
+    ThreadRoot() = default;
+    ThreadRoot(const ThreadRoot&) = delete;
+    ThreadRoot& operator=(ThreadRoot&& other) noexcept {
+      if (fd >= 0) ::close(fd);
+      owner = std::exchange(other.owner, 0);
+      fd = std::exchange(other.fd, -1);
+      return *this;
+    }
+    ~ThreadRoot() {
+      if (fd >= 0) ::close(fd);
+    }
+  };
+  static ThreadRoot& thread_root() {
+    thread_local ThreadRoot mine;
+    return mine;
+  }
+
+  // The root's descriptor for the calling thread (-1: none; full paths then). Each thread
+  // opens the root for itself (openat(root, ".") opens the same folder): every call through
+  // a descriptor that threads share counts a reference on their one open file, and two
+  // threads stamping 100,000 notes passed that count between their cores at every call.
+  int root_fd() const {
+    if (m_root_fd < 0) return -1;
+    ThreadRoot& mine = thread_root();
+    if (mine.owner != m_id) {
+      ThreadRoot fresh;
+      fresh.owner = m_id;
+      fresh.fd = ::openat(m_root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      mine = std::move(fresh);
+    }
+    return mine.fd >= 0 ? mine.fd : m_root_fd;
+  }
+
+  static std::uint64_t next_id() {
+    static std::atomic<std::uint64_t> last{0};
+    return ++last;
+  }
+
   fs::path m_root;
   std::int64_t m_made = 0;  // when this file system was made, in ns since the epoch
   int m_root_fd = -1;       // -1 when the root cannot be opened: full paths then
+  const std::uint64_t m_id = next_id();  // tells the threads' own root descriptors apart
 };
 
 class DiskCacheStore : public CacheStore {

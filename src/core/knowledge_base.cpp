@@ -98,7 +98,8 @@ class CacheRun {
         m_key(options.cache_key),
         m_old(paths.size()),
         m_reuse(paths.size(), 0),
-        m_workers(threads) {
+        m_workers(threads),
+        m_block(parallel_block(paths.size(), threads)) {
     const bool found = stored.found;
     std::vector<CacheEntry>& index = stored.entries;
     m_damaged = !found && m_store.size() > 0;  // damaged, or another build's: replaced
@@ -130,9 +131,9 @@ class CacheRun {
              const PathResolver* paths, unsigned worker) {
     if (!m_reuse[i]) return false;
     const Old& e = m_old[i];
-    std::string& bytes = m_workers[worker].record;
-    if (!m_store.read_at(e.offset, e.size, bytes) || cache_checksum(bytes) != e.checksum ||
-        !decode_note(bytes, note, interner, paths, static_cast<int>(i)) || note.path != path) {
+    std::optional<std::string_view> bytes = record(i, m_workers[worker]);
+    if (!bytes || cache_checksum(*bytes) != e.checksum ||
+        !decode_note(*bytes, note, interner, paths, static_cast<int>(i)) || note.path != path) {
       m_reuse[i] = 0;
       m_damaged = m_dirty = true;
       return false;
@@ -208,6 +209,7 @@ class CacheRun {
 
  private:
   static constexpr std::size_t kFlushBytes = 1u << 20;
+  static constexpr std::uint64_t kChunkBytes = 1u << 18;
   // An entry of the new cache; the path is the note's.
   struct Stored {
     std::size_t note;
@@ -219,11 +221,42 @@ class CacheRun {
   // Each thread's own, a cache line apart from the others': it gathers records before
   // appending them to the new cache in one call, and counts the notes it loaded.
   struct alignas(64) Worker {
-    std::string record;           // the record being read or made
+    std::string record;  // the record being made
+    std::string chunk;   // stored records being read: those from chunk_from
+    std::uint64_t chunk_from = 0;
     std::string pending;          // records not yet appended
     std::vector<Stored> entries;  // theirs, offsets in `pending`
     std::size_t reused = 0, parsed = 0;
   };
+
+  // Note i's stored record, from `w`'s chunk. A chunk is read in one call: the record and
+  // those of the notes after it that lie next to it in the cache and are to be reused, up to
+  // the end of the block of notes that the worker was handed (parallel_for_workers hands a
+  // thread neighbours, so the next calls find their records there) or kChunkBytes. Read a
+  // record at a time, 100,000 notes made 100,000 calls into the kernel, each also counting a
+  // reference to the one open file that both threads shared.
+  std::optional<std::string_view> record(std::size_t i, Worker& w) {
+    const Old& e = m_old[i];
+    if (e.offset < w.chunk_from || e.offset + e.size > w.chunk_from + w.chunk.size()) {
+      std::uint64_t end = e.offset + e.size;
+      const std::size_t block_end = std::min(m_old.size(), (i / m_block + 1) * m_block);
+      for (std::size_t j = i + 1; j < block_end && m_reuse[j] && m_old[j].offset == end &&
+                                  end - e.offset + m_old[j].size <= kChunkBytes;
+           ++j) {
+        end += m_old[j].size;
+      }
+      w.chunk_from = e.offset;
+      // Where the chunk cannot be read whole (a damaged index may name bytes past the end),
+      // the record alone may still be.
+      if (!m_store.read_at(e.offset, static_cast<std::size_t>(end - e.offset), w.chunk) &&
+          (end == e.offset + e.size || !m_store.read_at(e.offset, e.size, w.chunk))) {
+        w.chunk.clear();
+        return std::nullopt;
+      }
+    }
+    return std::string_view(w.chunk).substr(static_cast<std::size_t>(e.offset - w.chunk_from),
+                                            e.size);
+  }
 
   // Append `w`'s records to the new cache, begun on the first call.
   void flush(Worker& w) {
@@ -257,6 +290,7 @@ class CacheRun {
   std::vector<char> m_reuse;
   std::vector<Stored> m_stored;  // the new cache's entries
   std::vector<Worker> m_workers;
+  const std::size_t m_block;  // the notes parallel_for_workers hands a thread at a time
   std::mutex m_mutex;  // for appending
   bool m_begun = false, m_failed = false;
   std::uint64_t m_written = 0;  // bytes of records appended

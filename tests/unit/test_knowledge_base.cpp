@@ -12,6 +12,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <sys/stat.h>
@@ -322,6 +323,54 @@ TEST_CASE("knowledge base: disk file system on a temporary folder", "[knowledge_
   REQUIRE(topic >= 0);
   CHECK(kb.notes[topic].channel == "chan");
   CHECK(kb.notes[topic].video_id == "abcdefghijk");
+}
+
+// How many descriptors of this process are open on `folder`.
+int descriptors_on(const fs::path& folder) {
+  int n = 0;
+  for (const fs::directory_entry& e : fs::directory_iterator("/proc/self/fd")) {
+    std::error_code ec;
+    if (fs::read_symlink(e.path(), ec) == folder && !ec) ++n;
+  }
+  return n;
+}
+
+TEST_CASE("knowledge base: disk file system on several threads, each with its own root",
+          "[knowledge_base][disk]") {
+  TempDir dir;
+  for (int k = 0; k < 8; ++k) dir.write("chan/n" + std::to_string(k) + ".md", std::to_string(k));
+  {
+    std::unique_ptr<FileSystem> disk = make_disk_file_system(dir.path.string());
+    std::vector<std::string> got(9);
+    auto read = [&](int k) {
+      std::string error;
+      for (int round = 0; round < 3; ++round) {  // the thread's root, opened once, reused
+        got[static_cast<std::size_t>(k)] =
+            disk->read("chan/n" + std::to_string(k % 8) + ".md", 100, error).value_or(error);
+      }
+    };
+    std::vector<std::thread> threads;
+    for (int k = 0; k < 8; ++k) threads.emplace_back(read, k);
+    for (std::thread& t : threads) t.join();
+    read(8);  // and this thread
+    CHECK(got == std::vector<std::string>{"0", "1", "2", "3", "4", "5", "6", "7", "0"});
+    CHECK(descriptors_on(dir.path) == 2);  // the file system's and this thread's
+  }
+  // Closed by the file system on the thread that destroyed it, and by the others' ends.
+  CHECK(descriptors_on(dir.path) == 0);
+
+  // Two file systems used in turn on one thread each read their own root.
+  TempDir other;
+  other.write("chan/n0.md", "other");
+  std::unique_ptr<FileSystem> first = make_disk_file_system(dir.path.string());
+  std::unique_ptr<FileSystem> second = make_disk_file_system(other.path.string());
+  std::vector<std::string> got;
+  for (int round = 0; round < 4; ++round) {
+    std::string error;
+    FileSystem& disk = round % 2 ? *second : *first;
+    got.push_back(disk.read("chan/n0.md", 100, error).value_or(error));
+  }
+  CHECK(got == std::vector<std::string>{"0", "other", "0", "other"});
 }
 
 TEST_CASE("knowledge base: disk listing of odd entries and deep trees", "[knowledge_base][disk]") {

@@ -1,6 +1,7 @@
 // Unit tests for tkb/note_cache.hpp and LoadOptions::cache: notes encode and decode exactly,
 // damaged bytes are refused, and loading through the cache reuses what is unchanged and gives
 // the same findings as loading without it, whatever changed, broke or was removed in between.
+#include <atomic>
 #include <catch2/catch.hpp>
 
 #include <cstdio>
@@ -16,6 +17,7 @@
 #include "tkb/compact.hpp"
 #include "tkb/knowledge_base.hpp"
 #include "tkb/note_cache.hpp"
+#include "tkb/parallel.hpp"
 #include "tkb/parse.hpp"
 #include "tkb/resolve.hpp"
 
@@ -265,6 +267,79 @@ TEST_CASE("cache: another key, a damaged index or damaged records are not believ
     REQUIRE(findings(kb) == expected);
     CHECK(kb.cache.reused == 0);
   }
+}
+
+namespace {
+
+// A stored cache that counts its reads and can refuse, among its records (the bytes before
+// `records_end`), to read more than `longest` bytes at a time.
+class CountingStore : public MemoryCacheStore {
+ public:
+  mutable std::atomic<int> reads{0}, refused{0};
+  std::uint64_t records_end = 0;
+  std::size_t longest = SIZE_MAX;
+  bool read_at(std::uint64_t offset, std::size_t size, std::string& out) const override {
+    ++reads;
+    if (offset + size <= records_end && size > longest) {
+      ++refused;
+      return false;
+    }
+    return MemoryCacheStore::read_at(offset, size, out);
+  }
+};
+
+// `n` notes in one folder, each linking to the next.
+std::map<std::string, std::string> numbered(int n) {
+  std::map<std::string, std::string> files;
+  for (int k = 0; k < n; ++k) {
+    files["chan/n" + std::to_string(10000 + k) + ".md"] =
+        kHead + "Note " + std::to_string(k) + ": [[n" + std::to_string(10001 + k) + "]]\n";
+  }
+  return files;
+}
+
+}  // namespace
+
+TEST_CASE("cache: reused notes are read a block of neighbours at a time", "[cache]") {
+  constexpr int kNotes = 2560;  // handed out 10 at a time on one thread, 5 on two
+  MemoryFileSystem fs(numbered(kNotes));
+  const std::vector<std::string> expected = uncached(fs);
+  CountingStore store;
+  (void)cached(fs, store);
+  std::vector<CacheEntry> entries;
+  store.reads = 0;
+  REQUIRE(read_cache_index(store, "key", entries));
+  const int index_reads = store.reads;
+  REQUIRE(entries.size() == kNotes);
+  for (unsigned jobs : {1u, 2u}) {
+    INFO("jobs " << jobs);
+    store.reads = 0;
+    KnowledgeBase kb = cached(fs, store, jobs);
+    CHECK(kb.cache.reused == kNotes);
+    CHECK_FALSE(kb.cache.damaged);
+    CHECK(findings(kb) == expected);
+    // One read for each block a thread is handed, and the index's.
+    const auto blocks = static_cast<int>(kNotes / parallel_block(kNotes, jobs));
+    CHECK(blocks == (jobs == 1 ? 256 : 512));
+    CHECK(store.reads == blocks + index_reads);
+  }
+}
+
+TEST_CASE("cache: a record is reused when it cannot be read with its neighbours", "[cache]") {
+  MemoryFileSystem fs(numbered(2560));
+  const std::vector<std::string> expected = uncached(fs);
+  CountingStore store;
+  (void)cached(fs, store);
+  std::vector<CacheEntry> entries;
+  REQUIRE(read_cache_index(store, "key", entries));
+  store.records_end = entries.back().offset + entries.back().size;
+  store.longest = 0;
+  for (const CacheEntry& e : entries) store.longest = std::max<std::size_t>(store.longest, e.size);
+  KnowledgeBase kb = cached(fs, store, 2);
+  CHECK(store.refused > 0);
+  CHECK(kb.cache.reused == 2560);
+  CHECK_FALSE(kb.cache.damaged);
+  CHECK(findings(kb) == expected);
 }
 
 TEST_CASE("cache: an unreadable or oversized note is never stored or reused", "[cache]") {
