@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -109,8 +108,7 @@ void keep_until_exit(Loaded&& loaded) {
 Loaded load(const Context& ctx, LoadWants wants) {
   Loaded loaded;
   loaded.root = find_root(ctx.global.root);
-  auto start = std::chrono::steady_clock::now();
-  const log::Stopwatch parsing;
+  const log::Stopwatch loading;
   auto fs = make_disk_file_system(loaded.root);
   std::error_code config_ec;
   if (wants.config && std::filesystem::exists(std::filesystem::symlink_status(
@@ -145,7 +143,7 @@ Loaded load(const Context& ctx, LoadWants wants) {
     }
   }
   loaded.kb = load_knowledge_base(*fs, options);
-  log::debug("parsed the notes in " + parsing.text());
+  log::debug("parsed the notes in " + loading.text());
   if (cache) {
     const CacheReport& c = loaded.kb.cache;
     log::info("cache " + cache->name() + ": " + std::to_string(c.reused) + " notes reused, " +
@@ -157,11 +155,8 @@ Loaded load(const Context& ctx, LoadWants wants) {
   const log::Stopwatch indexing;
   loaded.resolver = std::make_unique<Resolver>(loaded.kb, ctx.global.jobs);
   log::debug("indexed their names in " + indexing.text());
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                  start)
-                .count();
   log::info("loaded " + std::to_string(loaded.kb.notes.size()) + " notes from " + loaded.root +
-            " in " + std::to_string(ms) + " ms");
+            " in " + std::to_string(loading.wall_ms()) + " ms");
   if (wants.report_problems && !ctx.global.quiet) {
     report_load_problems(ctx, loaded.kb.diagnostics);
     for (const Note& n : loaded.kb.notes) report_note_problems(ctx, n);

@@ -18,13 +18,16 @@ void info(std::string_view message);
 class Stopwatch {
  public:
   Stopwatch() : m_wall(std::chrono::steady_clock::now()), m_cpu(cpu_ns()) {}
+  // Milliseconds since the stopwatch was made.
+  long long wall_ms() const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                 m_wall)
+        .count();
+  }
   // "123 ms (230 ms CPU)" since the stopwatch was made.
   std::string text() const {
-    const auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::steady_clock::now() - m_wall)
-                          .count();
     const long long cpu = (cpu_ns() - m_cpu) / 1000000;
-    return std::to_string(wall) + " ms (" + std::to_string(cpu) + " ms CPU)";
+    return std::to_string(wall_ms()) + " ms (" + std::to_string(cpu) + " ms CPU)";
   }
 
  private:

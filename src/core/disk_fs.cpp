@@ -37,7 +37,7 @@ class DiskFileSystem : public FileSystem {
         m_root_fd(::open(m_root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {}
   ~DiskFileSystem() override {
     ThreadRoot& mine = thread_root();
-    if (mine.owner == m_id) mine = {};
+    if (mine.owner == m_id) mine.reset();
     if (m_root_fd >= 0) ::close(m_root_fd);
   }
   DiskFileSystem(const DiskFileSystem&) = delete;
@@ -462,14 +462,12 @@ class DiskFileSystem : public FileSystem {
     int fd = -1;
     ThreadRoot() = default;
     ThreadRoot(const ThreadRoot&) = delete;
-    ThreadRoot& operator=(ThreadRoot&& other) noexcept {
+    ThreadRoot& operator=(const ThreadRoot&) = delete;
+    ~ThreadRoot() { reset(); }
+    void reset(std::uint64_t new_owner = 0, int new_fd = -1) {
       if (fd >= 0) ::close(fd);
-      owner = std::exchange(other.owner, 0);
-      fd = std::exchange(other.fd, -1);
-      return *this;
-    }
-    ~ThreadRoot() {
-      if (fd >= 0) ::close(fd);
+      owner = new_owner;
+      fd = new_fd;
     }
   };
   static ThreadRoot& thread_root() {
@@ -485,10 +483,7 @@ class DiskFileSystem : public FileSystem {
     if (m_root_fd < 0) return -1;
     ThreadRoot& mine = thread_root();
     if (mine.owner != m_id) {
-      ThreadRoot fresh;
-      fresh.owner = m_id;
-      fresh.fd = ::openat(m_root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      mine = std::move(fresh);
+      mine.reset(m_id, ::openat(m_root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     }
     return mine.fd >= 0 ? mine.fd : m_root_fd;
   }
